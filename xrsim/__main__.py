@@ -1,0 +1,5 @@
+import sys
+
+from xrsim.cli import main
+
+sys.exit(main())

@@ -1,0 +1,22 @@
+"""Cost models: per-(model, sub-accelerator) latency and energy, behind one interface."""
+
+from xrsim.cost import table as _table  # noqa: F401  (registers the backend)
+from xrsim.cost.base import (
+    CostModel,
+    CostTable,
+    LayerCosts,
+    ModelCost,
+    cost_backends,
+    get_cost_model,
+    register_cost_model,
+)
+
+__all__ = [
+    "CostModel",
+    "CostTable",
+    "LayerCosts",
+    "ModelCost",
+    "cost_backends",
+    "get_cost_model",
+    "register_cost_model",
+]

@@ -1,0 +1,110 @@
+"""The cost-model interface: what a backend tells the engine about a model on a
+sub-accelerator, and the table of those costs that a run is built on.
+
+Backends (``table``, ``analytical``) register by name; the engine only sees ``CostTable``.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from xrsim.errors import SpecError
+from xrsim.hardware.spec import HardwareSystem, SubAccelerator
+from xrsim.workload.model import Model
+
+
+@dataclass(frozen=True)
+class LayerCosts:
+    """Per-layer costs of one model on one sub-accelerator; arrays are aligned with the
+    model's layers. ``bound`` names the resource that sets each layer's latency."""
+
+    names: tuple[str, ...]
+    macs: np.ndarray
+    cycles: np.ndarray
+    latency_s: np.ndarray
+    energy_j: np.ndarray
+    dram_bytes: np.ndarray
+    utilisation: np.ndarray
+    bound: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+@dataclass(frozen=True)
+class ModelCost:
+    """Whole-model cost; ``layers`` is None when the backend knows only model totals."""
+
+    model: str
+    sub_accelerator: str
+    latency_s: float
+    energy_j: float
+    dram_bytes: float | None = None
+    layers: LayerCosts | None = None
+
+
+class CostModel(ABC):
+    """A per-(model, sub-accelerator) cost backend."""
+
+    name: ClassVar[str]
+
+    @abstractmethod
+    def model_cost(self, model: Model, sub: SubAccelerator, system: HardwareSystem) -> ModelCost:
+        """Latency and energy of one inference of ``model`` on ``sub``."""
+
+
+_BACKENDS: dict[str, Callable[[], CostModel]] = {}
+
+
+def register_cost_model(name: str) -> Callable[[type[CostModel]], type[CostModel]]:
+    def decorate(cls: type[CostModel]) -> type[CostModel]:
+        cls.name = name
+        _BACKENDS[name] = cls
+        return cls
+
+    return decorate
+
+
+def cost_backends() -> list[str]:
+    return sorted(_BACKENDS)
+
+
+def get_cost_model(name: str) -> CostModel:
+    try:
+        factory = _BACKENDS[name]
+    except KeyError:
+        raise SpecError(
+            None, "costs", f"unknown cost backend '{name}'; known: {', '.join(cost_backends())}"
+        ) from None
+    return factory()
+
+
+@dataclass(frozen=True)
+class CostTable:
+    """Costs of every (model, sub-accelerator) pair of a run, computed once before it."""
+
+    system: HardwareSystem
+    costs: dict[tuple[str, int], ModelCost]
+
+    @classmethod
+    def build(cls, backend: CostModel, system: HardwareSystem, models: Iterable[Model]) -> CostTable:
+        costs = {
+            (model.name, i): backend.model_cost(model, sub, system)
+            for model in models
+            for i, sub in enumerate(system.sub_accelerators)
+        }
+        return cls(system=system, costs=costs)
+
+    def get(self, model: str, sub_index: int) -> ModelCost:
+        return self.costs[(model, sub_index)]
+
+    def latency_s(self, model: str, sub_index: int) -> float:
+        return self.costs[(model, sub_index)].latency_s
+
+    def energy_j(self, model: str, sub_index: int) -> float:
+        return self.costs[(model, sub_index)].energy_j

@@ -1,0 +1,26 @@
+"""Hardware specs: systems, sub-accelerators, off-chip memory, energy tables."""
+
+from xrsim.hardware.energy import ENERGY_TABLES, EnergyTable, energy_table
+from xrsim.hardware.library import list_hardware, load_hardware
+from xrsim.hardware.spec import (
+    DATAFLOWS,
+    Dataflow,
+    DramSpec,
+    HardwareSystem,
+    SubAccelerator,
+    square_array,
+)
+
+__all__ = [
+    "DATAFLOWS",
+    "ENERGY_TABLES",
+    "Dataflow",
+    "DramSpec",
+    "EnergyTable",
+    "HardwareSystem",
+    "SubAccelerator",
+    "energy_table",
+    "list_hardware",
+    "load_hardware",
+    "square_array",
+]

@@ -1,0 +1,25 @@
+"""Finding and loading hardware systems, built-in (by name) or from files (by path)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from xrsim.hardware.spec import HardwareSystem
+from xrsim.specio import builtin_dir, read_yaml, resolve_ref, validate_spec
+
+
+def builtin_hardware_dir() -> Path:
+    return builtin_dir("hardware_specs")
+
+
+def list_hardware() -> list[str]:
+    return sorted(p.stem for p in builtin_hardware_dir().glob("*.yaml"))
+
+
+def load_hardware_file(path: Path) -> HardwareSystem:
+    return validate_spec(HardwareSystem, read_yaml(path), path)
+
+
+def load_hardware(ref: str | Path) -> HardwareSystem:
+    """A built-in design by name (``xrbench-4k-A``) or a spec file by path."""
+    return load_hardware_file(resolve_ref(ref, builtin_hardware_dir(), "hardware"))

@@ -1,0 +1,147 @@
+"""Hardware system specs: sub-accelerators (PE array, dataflow, buffers, NoC, clock),
+off-chip memory and an energy table. Keys carry their units; accessors give SI values."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from functools import cached_property
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from xrsim import units
+from xrsim.hardware.energy import ENERGY_TABLES, EnergyTable
+
+Dataflow = Literal["WS", "OS", "RS", "IS"]
+DATAFLOWS: tuple[str, ...] = ("WS", "OS", "RS", "IS")
+PosFloat = Annotated[float, Field(gt=0)]
+
+
+def square_array(num_pes: int) -> tuple[int, int]:
+    """The most square rows x cols array of ``num_pes`` PEs (rows <= cols).
+
+    Used when a spec gives only a PE count: 4096 -> 64 x 64, 3072 -> 48 x 64,
+    6144 -> 64 x 96, 168 -> 12 x 14.
+    """
+    rows = math.isqrt(num_pes)
+    while num_pes % rows:
+        rows -= 1
+    return rows, num_pes // rows
+
+
+class SubAccelerator(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    dataflow: Dataflow
+    num_pes: int = Field(ge=1)
+    array: tuple[int, int] | None = Field(
+        default=None, description="rows x cols of the PE array; derived from num_pes if absent"
+    )
+    clock_ghz: PosFloat = 1.0
+    word_bits: int = Field(default=8, ge=1)
+    pe_buffer_bytes: int = Field(default=0, ge=0)
+    global_buffer_kib: float = Field(gt=0)
+    noc_words_per_cycle: PosFloat
+    vector_lanes: int | None = Field(
+        default=None, ge=1, description="elementwise/pooling lanes; default: one per array column"
+    )
+
+    @field_validator("dataflow", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _array_matches_pes(self) -> SubAccelerator:
+        if self.array is not None:
+            rows, cols = self.array
+            if rows < 1 or cols < 1 or rows * cols != self.num_pes:
+                raise ValueError(
+                    f"array {rows} x {cols} does not hold num_pes = {self.num_pes} PEs"
+                )
+        return self
+
+    @property
+    def rows(self) -> int:
+        return (self.array or square_array(self.num_pes))[0]
+
+    @property
+    def cols(self) -> int:
+        return (self.array or square_array(self.num_pes))[1]
+
+    @property
+    def clock_hz(self) -> float:
+        return units.ghz_to_hz(self.clock_ghz)
+
+    @property
+    def word_bytes(self) -> float:
+        return self.word_bits / 8
+
+    @property
+    def global_buffer_bytes(self) -> int:
+        return units.kib_to_bytes(self.global_buffer_kib)
+
+    @property
+    def noc_bytes_per_s(self) -> float:
+        return self.noc_words_per_cycle * self.word_bytes * self.clock_hz
+
+    @property
+    def lanes(self) -> int:
+        return self.vector_lanes or self.cols
+
+
+class DramSpec(BaseModel):
+    """Off-chip memory. Unshared: each sub-accelerator has a link of this bandwidth.
+    Shared: the sub-accelerators share one channel of this bandwidth."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    bandwidth_gb_per_s: PosFloat
+    shared: bool = False
+
+    @property
+    def bytes_per_s(self) -> float:
+        return units.gb_per_s_to_bytes_per_s(self.bandwidth_gb_per_s)
+
+
+class HardwareSystem(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    description: str | None = None
+    source: str | None = None
+    energy_table: str | EnergyTable = "xrbench-maestro"
+    dram: DramSpec
+    sub_accelerators: tuple[SubAccelerator, ...] = Field(min_length=1)
+
+    @field_validator("energy_table")
+    @classmethod
+    def _known_table(cls, value: str | EnergyTable) -> str | EnergyTable:
+        if isinstance(value, str) and value not in ENERGY_TABLES:
+            raise ValueError(
+                f"unknown energy table '{value}'; known: {', '.join(sorted(ENERGY_TABLES))}"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> HardwareSystem:
+        names = [s.name for s in self.sub_accelerators]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"sub-accelerator names must be unique; repeated: {', '.join(dupes)}")
+        return self
+
+    @property
+    def energy(self) -> EnergyTable:
+        if isinstance(self.energy_table, EnergyTable):
+            return self.energy_table
+        return ENERGY_TABLES[self.energy_table]
+
+    @property
+    def total_pes(self) -> int:
+        return sum(s.num_pes for s in self.sub_accelerators)
+
+    @cached_property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:16]

@@ -1,0 +1,191 @@
+"""Mode ``xrbench``: the XRBench reference runtime's semantics, quirk for quirk.
+
+What it copies (SPEC.md section 4, confirmed in the reference's HET_runtime, HET_timer
+and HET_load-generator): a clock in 32-bit float milliseconds; integer-ms periods
+(1000 // FPS); events only at multiples of the base tick (1000 // max FPS) and at
+completions; at most one frame slot per model per event, released NOW with its deadline
+fixed to the grid; retire with a 0.01 ms margin; drop queue heads whose deadline passed;
+dispatch passes over the per-model FIFOs in byte order of model name, with the
+count-versus-frame-id dependency test, sending the whole model to the idle
+sub-accelerator where it is fastest; stop right after the last slot is taken.
+
+The one deliberate difference: trigger draws come from a seeded numpy Generator (one
+stream per model), so a run can be replayed; the reference seeds from the wall clock.
+
+Times are kept as numpy.float32 milliseconds here, as the reference keeps them, and
+converted to seconds only when a record is written.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Generator
+from dataclasses import dataclass
+
+import numpy as np
+import simpy
+
+from xrsim import units
+from xrsim.cost.base import CostTable
+from xrsim.sim.trace import InferenceRecord, Trace
+from xrsim.workload.scenario import Scenario
+
+f32 = np.float32
+RETIRE_MARGIN_MS = f32(1e-2)  # the reference's FP_ERROR_MARGIN
+REFERENCE_DURATION_S = 0.7
+
+
+@dataclass(slots=True)
+class _Request:
+    model: str
+    frame: int
+    injection_ms: np.float32
+    deadline_ms: np.float32
+
+
+@dataclass(slots=True)
+class _Process:
+    request: _Request
+    sub_index: int
+    dispatch_ms: np.float32
+    completion_ms: np.float32
+    energy_j: float
+
+
+def _to_s(value_ms: np.float32) -> float:
+    return units.ms_to_s(float(value_ms))
+
+
+class XRBenchEngine:
+    """One run of the reference runtime on a cost table."""
+
+    def __init__(self, scenario: Scenario, costs: CostTable, seed: int,
+                 duration_s: float = REFERENCE_DURATION_S) -> None:
+        self.scenario = scenario
+        self.costs = costs
+        self.subs = costs.system.sub_accelerators
+        uses = scenario.uses
+        self.names = [u.model for u in uses]  # file order: slots are taken in this order
+        self.interval_ms = [int(1000 // u.fps) for u in uses]
+        if min(self.interval_ms) < 1:
+            raise ValueError("mode xrbench needs FPS <= 1000 (integer-ms periods)")
+        ms_to_run = f32(units.s_to_ms(duration_s))
+        self.num_slots = [int(np.floor(ms_to_run / f32(t))) for t in self.interval_ms]
+        self.base_tick_ms = f32(1000 // max(int(u.fps) for u in uses))
+        self.probability = [scenario.trigger_probability(n) for n in self.names]
+        self.upstreams = {n: scenario.upstreams(n) for n in self.names}
+        children = np.random.SeedSequence(seed).spawn(len(uses))
+        self.rngs = [np.random.default_rng(s) for s in children]
+        # Whole-model latency in integer cycles at the reference's 1 GHz clock.
+        self.cycles = {
+            (n, i): units.s_to_xrbench_cycles(costs.latency_s(n, i))
+            for n in self.names for i in range(len(self.subs))
+        }
+        self.queues: dict[str, deque[_Request]] = {n: deque() for n in sorted(self.names)}
+        self.slot = [-1] * len(uses)
+        self.completions = dict.fromkeys(self.names, -1)
+        self.active: list[_Process | None] = [None] * len(self.subs)
+        self.base_frame = 0
+        self.trace = Trace(
+            scenario=scenario.name, system=costs.system.name, models=tuple(self.names),
+            sub_accelerators=tuple(s.name for s in self.subs),
+        )
+
+    # -- the four steps of an event, in the reference's order ---------------------------
+    def _fetch(self, now: np.float32) -> None:
+        for m, name in enumerate(self.names):
+            due = self.interval_ms[m] * (self.slot[m] + 1)
+            if due <= now and self.slot[m] != self.num_slots[m] - 1:
+                deadline = f32(self.interval_ms[m] * (self.slot[m] + 2))
+                self.slot[m] += 1
+                if self.probability[m] > self.rngs[m].random():
+                    self.queues[name].append(_Request(name, self.slot[m], now, deadline))
+
+    def _retire(self, now: np.float32) -> None:
+        for i, proc in enumerate(self.active):
+            if proc is not None and f32(now + RETIRE_MARGIN_MS) >= proc.completion_ms:
+                req = proc.request
+                self.trace.records.append(InferenceRecord(
+                    model=req.model, frame=req.frame, sub_accelerator=self.subs[i].name,
+                    sub_index=i, release_s=_to_s(req.injection_ms),
+                    dispatch_s=_to_s(proc.dispatch_ms), deadline_s=_to_s(req.deadline_ms),
+                    completion_s=_to_s(proc.completion_ms), energy_j=proc.energy_j,
+                ))
+                self.completions[req.model] += 1
+                self.active[i] = None
+
+    def _drop(self, now: np.float32) -> None:
+        changed = True
+        while changed:
+            changed = False
+            for queue in self.queues.values():
+                if queue and queue[0].deadline_ms < now:
+                    req = queue.popleft()
+                    self.trace.records.append(InferenceRecord(
+                        model=req.model, frame=req.frame, sub_accelerator=None, sub_index=None,
+                        release_s=_to_s(req.injection_ms), dispatch_s=_to_s(now),
+                        deadline_s=_to_s(req.deadline_ms), completion_s=_to_s(now),
+                        energy_j=0.0, dropped=True,
+                    ))
+                    changed = True
+
+    def _dispatch(self, now: np.float32) -> None:
+        changed = True
+        while changed:
+            changed = False
+            for name, queue in self.queues.items():  # byte order of model name
+                if not queue:
+                    continue
+                head = queue[0]
+                # A count compared with a frame id: each dropped upstream frame makes the
+                # dependant lag for good, as in the reference.
+                ready = all(self.completions[u] >= head.frame for u in self.upstreams[name])
+                idle = [i for i, p in enumerate(self.active) if p is None]
+                if not (ready and idle):
+                    continue
+                best = min(idle, key=lambda i: (self.cycles[(name, i)], i))
+                latency_ms = f32(self.cycles[(name, best)]) / f32(1e6)
+                self.active[best] = _Process(
+                    request=head, sub_index=best, dispatch_ms=now,
+                    completion_ms=f32(now + latency_ms),
+                    energy_j=self.costs.energy_j(name, best),
+                )
+                queue.popleft()
+                changed = True
+
+    def _next_event(self) -> np.float32:
+        tick = f32((self.base_frame + 1) * self.base_tick_ms)
+        nxt = tick
+        for proc in self.active:
+            if proc is not None:
+                nxt = min(nxt, proc.completion_ms)
+        if nxt == tick:
+            self.base_frame += 1
+        return nxt
+
+    def _has_remaining_slots(self) -> bool:
+        return any(s < n - 1 for s, n in zip(self.slot, self.num_slots, strict=True))
+
+    def _loop(self, env: simpy.Environment) -> Generator[simpy.Event, None, None]:
+        now = f32(0.0)
+        while self._has_remaining_slots():
+            self._fetch(now)
+            self._retire(now)
+            self._drop(now)
+            self._dispatch(now)
+            nxt = self._next_event()
+            # SimPy keeps the event clock; the float32 value stays the reference's time.
+            yield env.timeout(units.ms_to_s(float(nxt)) - env.now)
+            now = nxt
+        self.trace.end_s = _to_s(now)
+
+    def run(self) -> Trace:
+        env = simpy.Environment()
+        env.process(self._loop(env))
+        env.run()
+        return self.trace
+
+
+def run_xrbench(scenario: Scenario, costs: CostTable, *, seed: int = 0,
+                duration_s: float = REFERENCE_DURATION_S) -> Trace:
+    return XRBenchEngine(scenario, costs, seed=seed, duration_s=duration_s).run()

@@ -1,0 +1,120 @@
+"""Strict YAML loading and pydantic-error translation shared by every spec loader.
+
+Duplicate keys are an error (PyYAML silently keeps the last one), and a pydantic
+validation error becomes one SpecError that names the file and the field.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from xrsim.errors import SpecError
+
+_Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class StrictLoader(_Base):  # type: ignore[misc, valid-type]
+    """A safe YAML loader that refuses duplicate mapping keys."""
+
+
+def _construct_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) -> dict:
+    loader.flatten_mapping(node)
+    mapping: dict = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in mapping:
+            line = key_node.start_mark.line + 1
+            raise SpecError(None, str(key), f"duplicate key (line {line})")
+        mapping[key] = loader.construct_object(value_node, deep=deep)
+    return mapping
+
+
+StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse a YAML file strictly; every failure is a SpecError naming the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SpecError(path, None, f"cannot read file ({exc.strerror})") from None
+    try:
+        return yaml.load(text, Loader=StrictLoader)
+    except SpecError as exc:
+        raise SpecError(path, exc.field, exc.message) from None
+    except yaml.YAMLError as exc:
+        raise SpecError(path, None, f"malformed YAML: {exc}") from None
+
+
+def field_path(loc: tuple[int | str, ...]) -> str:
+    """('sub_accelerators', 0, 'dataflow') -> 'sub_accelerators[0].dataflow'."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def spec_error_from_validation(source: str | Path | None, exc: ValidationError) -> SpecError:
+    """Keep the first error (the one a user fixes first) and say how many more there are."""
+    errors = exc.errors(include_url=False)
+    first = errors[0]
+    # Tagged unions put the tag in the location ("layers[3].conv.H"); it reads fine.
+    loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    msg = first["msg"]
+    if first.get("type") == "extra_forbidden":
+        msg = "unknown field"
+    if "input" in first and first.get("type") not in ("missing",):
+        value = first["input"]
+        if not isinstance(value, (dict, list)):
+            msg += f" (got {value!r})"
+    if len(errors) > 1:
+        msg += f" (and {len(errors) - 1} more problem(s))"
+    return SpecError(source, field_path(loc) or None, msg)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate_spec(cls: type[M], data: Any, source: str | Path | None) -> M:
+    """Build a pydantic spec, turning validation errors into a SpecError."""
+    if not isinstance(data, dict):
+        raise SpecError(source, None, f"expected a mapping at the top level, got {type(data).__name__}")
+    try:
+        return cls.model_validate(data)
+    except ValidationError as exc:
+        raise spec_error_from_validation(source, exc) from None
+
+
+def builtin_dir(name: str) -> Path:
+    """Where the built-in ``hardware_specs`` or ``workloads`` folder is.
+
+    In a source checkout (and an editable install) they sit beside the package; a wheel
+    carries them inside it, under ``xrsim/_builtin``.
+    """
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "_builtin" / name, package.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise SpecError(None, None, f"the built-in '{name}' folder is missing from this installation")
+
+
+def resolve_ref(ref: str | Path, folder: Path, kind: str) -> Path:
+    """A spec named by path (anything with a '/' or a .yaml ending) or by built-in name."""
+    text = str(ref)
+    if isinstance(ref, Path) or text.endswith((".yaml", ".yml")) or "/" in text or "\\" in text:
+        path = Path(ref)
+        if not path.is_file():
+            raise SpecError(path, None, f"no such {kind} file")
+        return path
+    path = folder / f"{text}.yaml"
+    if path.is_file():
+        return path
+    known = ", ".join(sorted(p.stem for p in folder.glob("*.yaml")))
+    raise SpecError(None, kind, f"unknown {kind} '{text}'; built-in ones: {known} (or give a path)")

@@ -1,0 +1,286 @@
+"""Layer specs: what a layer computes, its MACs and its operand sizes (in elements).
+
+Every layer kind maps onto one canonical loop nest (``LoopNest``) so that a cost model
+has a single code path for convolution, depthwise/grouped convolution, GEMM/FC and
+attention matmuls; elementwise and pooling layers are vector work with no MACs.
+
+Sizes are element counts; bytes follow from the hardware's word size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+PosInt = Annotated[int, Field(ge=1)]
+NonNegInt = Annotated[int, Field(ge=0)]
+
+
+@dataclass(frozen=True, slots=True)
+class LoopNest:
+    """The canonical form (G, N, K, C, P, Q, R, S, U) of a layer, C and K per group.
+
+    ``weights_stationary`` is False when both operands are activations (attention), so no
+    operand comes from weight memory.
+    """
+
+    G: int
+    N: int
+    K: int
+    C: int
+    P: int
+    Q: int
+    R: int
+    S: int
+    U: int
+    weights_stationary: bool = True
+
+    @property
+    def macs(self) -> int:
+        return self.G * self.N * self.K * self.C * self.P * self.Q * self.R * self.S
+
+
+class _Layer(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str = Field(min_length=1)
+
+    @property
+    def macs(self) -> int:
+        raise NotImplementedError
+
+    @property
+    def weight_elems(self) -> int:
+        raise NotImplementedError
+
+    @property
+    def input_elems(self) -> int:
+        raise NotImplementedError
+
+    @property
+    def output_elems(self) -> int:
+        raise NotImplementedError
+
+    @property
+    def vector_ops(self) -> int:
+        """Non-MAC work (comparisons, adds, activations) done by the vector unit."""
+        return 0
+
+    def loop_nest(self) -> LoopNest | None:
+        """The canonical loop nest, or None for layers without MACs."""
+        return None
+
+
+class ConvLayer(_Layer):
+    """2-D convolution. H and W are the INPUT sizes without padding (as SCALE-Sim and
+    MAESTRO take them); C and K are the layer's total channels and ``groups`` divides both,
+    as in PyTorch (depthwise: groups = C = K). The XRBench reference's encoding is stride 1,
+    padding 0; a filter larger than its input gives an empty output (0 MACs), as there."""
+
+    type: Literal["conv"] = "conv"
+    H: PosInt
+    W: PosInt
+    C: PosInt
+    K: PosInt
+    R: PosInt
+    S: PosInt
+    stride: PosInt = 1
+    padding: NonNegInt = 0
+    groups: PosInt = 1
+    batch: PosInt = 1
+
+    @model_validator(mode="after")
+    def _groups_divide_channels(self) -> ConvLayer:
+        if self.C % self.groups or self.K % self.groups:
+            raise ValueError(
+                f"groups ({self.groups}) must divide both C ({self.C}) and K ({self.K})"
+            )
+        return self
+
+    @property
+    def out_h(self) -> int:
+        return max(0, (self.H + 2 * self.padding - self.R) // self.stride + 1)
+
+    @property
+    def out_w(self) -> int:
+        return max(0, (self.W + 2 * self.padding - self.S) // self.stride + 1)
+
+    @property
+    def degenerate(self) -> bool:
+        return self.out_h == 0 or self.out_w == 0
+
+    def loop_nest(self) -> LoopNest:
+        return LoopNest(
+            G=self.groups,
+            N=self.batch,
+            K=self.K // self.groups,
+            C=self.C // self.groups,
+            P=self.out_h,
+            Q=self.out_w,
+            R=self.R,
+            S=self.S,
+            U=self.stride,
+        )
+
+    @property
+    def macs(self) -> int:
+        return self.loop_nest().macs
+
+    @property
+    def weight_elems(self) -> int:
+        return self.K * (self.C // self.groups) * self.R * self.S
+
+    @property
+    def input_elems(self) -> int:
+        return self.batch * self.C * self.H * self.W
+
+    @property
+    def output_elems(self) -> int:
+        return self.batch * self.K * self.out_h * self.out_w
+
+
+class GemmLayer(_Layer):
+    """Matrix product (M x K) . (K x N) with a weight matrix K x N: FC and 1x1 projections."""
+
+    type: Literal["gemm"] = "gemm"
+    M: PosInt
+    N: PosInt
+    K: PosInt
+    batch: PosInt = 1
+
+    def loop_nest(self) -> LoopNest:
+        return LoopNest(G=1, N=self.batch, K=self.N, C=self.K, P=self.M, Q=1, R=1, S=1, U=1)
+
+    @property
+    def macs(self) -> int:
+        return self.batch * self.M * self.N * self.K
+
+    @property
+    def weight_elems(self) -> int:
+        return self.K * self.N
+
+    @property
+    def input_elems(self) -> int:
+        return self.batch * self.M * self.K
+
+    @property
+    def output_elems(self) -> int:
+        return self.batch * self.M * self.N
+
+
+class AttentionMatmulLayer(_Layer):
+    """A matmul whose both operands are activations (Q.K^T, A.V), one per head:
+    (M x K) . (K x N) for each of batch x heads. Nothing comes from weight memory."""
+
+    type: Literal["attention_matmul"] = "attention_matmul"
+    M: PosInt
+    N: PosInt
+    K: PosInt
+    heads: PosInt = 1
+    batch: PosInt = 1
+
+    def loop_nest(self) -> LoopNest:
+        return LoopNest(
+            G=self.batch * self.heads, N=1, K=self.N, C=self.K, P=self.M, Q=1, R=1, S=1, U=1,
+            weights_stationary=False,
+        )
+
+    @property
+    def macs(self) -> int:
+        return self.batch * self.heads * self.M * self.N * self.K
+
+    @property
+    def weight_elems(self) -> int:
+        return 0
+
+    @property
+    def input_elems(self) -> int:
+        return self.batch * self.heads * (self.M * self.K + self.K * self.N)
+
+    @property
+    def output_elems(self) -> int:
+        return self.batch * self.heads * self.M * self.N
+
+
+class ElementwiseLayer(_Layer):
+    """Elementwise work (add, activation, normalisation, softmax) over ``elements`` outputs,
+    reading ``operands`` inputs per output and doing ``ops_per_element`` vector ops each."""
+
+    type: Literal["elementwise"] = "elementwise"
+    elements: PosInt
+    operands: PosInt = 1
+    ops_per_element: PosInt = 1
+
+    @property
+    def macs(self) -> int:
+        return 0
+
+    @property
+    def weight_elems(self) -> int:
+        return 0
+
+    @property
+    def input_elems(self) -> int:
+        return self.elements * self.operands
+
+    @property
+    def output_elems(self) -> int:
+        return self.elements
+
+    @property
+    def vector_ops(self) -> int:
+        return self.elements * self.ops_per_element
+
+
+class PoolLayer(_Layer):
+    """Max/average pooling over R x S windows; stride defaults to the window height."""
+
+    type: Literal["pool"] = "pool"
+    H: PosInt
+    W: PosInt
+    C: PosInt
+    R: PosInt
+    S: PosInt
+    stride: PosInt | None = None
+    padding: NonNegInt = 0
+    batch: PosInt = 1
+
+    @property
+    def _stride(self) -> int:
+        return self.stride if self.stride is not None else self.R
+
+    @property
+    def out_h(self) -> int:
+        return max(0, (self.H + 2 * self.padding - self.R) // self._stride + 1)
+
+    @property
+    def out_w(self) -> int:
+        return max(0, (self.W + 2 * self.padding - self.S) // self._stride + 1)
+
+    @property
+    def macs(self) -> int:
+        return 0
+
+    @property
+    def weight_elems(self) -> int:
+        return 0
+
+    @property
+    def input_elems(self) -> int:
+        return self.batch * self.C * self.H * self.W
+
+    @property
+    def output_elems(self) -> int:
+        return self.batch * self.C * self.out_h * self.out_w
+
+    @property
+    def vector_ops(self) -> int:
+        return self.output_elems * self.R * self.S
+
+
+Layer = Annotated[
+    ConvLayer | GemmLayer | AttentionMatmulLayer | ElementwiseLayer | PoolLayer,
+    Field(discriminator="type"),
+]
+LAYER_TYPES = ("conv", "gemm", "attention_matmul", "elementwise", "pool")

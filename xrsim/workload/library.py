@@ -1,0 +1,80 @@
+"""Finding and loading models and scenarios, built-in (by name) or from files (by path)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from xrsim.errors import SpecError
+from xrsim.specio import builtin_dir, read_yaml, resolve_ref, validate_spec
+from xrsim.workload.model import Model
+from xrsim.workload.scenario import Scenario, ScenarioSpec
+
+
+def builtin_models_dir() -> Path:
+    return builtin_dir("workloads") / "models"
+
+
+def builtin_scenarios_dir() -> Path:
+    return builtin_dir("workloads") / "scenarios"
+
+
+def list_models() -> list[str]:
+    return sorted(p.stem for p in builtin_models_dir().glob("*.yaml"))
+
+
+def list_scenarios() -> list[str]:
+    return sorted(p.stem for p in builtin_scenarios_dir().glob("*.yaml"))
+
+
+def load_model_file(path: Path) -> Model:
+    model = validate_spec(Model, read_yaml(path), path)
+    return model
+
+
+def load_model(ref: str | Path) -> Model:
+    """A built-in model by name, or a model file by path."""
+    return load_model_file(resolve_ref(ref, builtin_models_dir(), "model"))
+
+
+def _model_dirs(scenario_path: Path, extra: Sequence[Path]) -> list[Path]:
+    here = scenario_path.resolve().parent
+    dirs = [*extra, here / "models", here.parent / "models", builtin_models_dir()]
+    unique: list[Path] = []
+    for d in dirs:
+        if d.is_dir() and d.resolve() not in [u.resolve() for u in unique]:
+            unique.append(d)
+    return unique
+
+
+def load_scenario_file(path: Path, model_dirs: Sequence[Path] = ()) -> Scenario:
+    """Load a scenario and the models it names.
+
+    A model is looked up as ``<name>.yaml`` in ``model_dirs``, then in ``models/`` beside
+    the scenario file and beside its folder, then among the built-in models.
+    """
+    spec = validate_spec(ScenarioSpec, read_yaml(path), path)
+    dirs = _model_dirs(path, [Path(d) for d in model_dirs])
+    models: dict[str, Model] = {}
+    for i, use in enumerate(spec.models):
+        found = next((d / f"{use.model}.yaml" for d in dirs if (d / f"{use.model}.yaml").is_file()),
+                     None)
+        if found is None:
+            raise SpecError(
+                path,
+                f"models[{i}].model",
+                f"unknown model '{use.model}': no {use.model}.yaml in "
+                + ", ".join(str(d) for d in dirs),
+            )
+        model = load_model_file(found)
+        if model.name != use.model:
+            raise SpecError(found, "name", f"expected '{use.model}' (the file's name), got "
+                                           f"'{model.name}'")
+        models[use.model] = model
+    return Scenario(spec=spec, models=models)
+
+
+def load_scenario(ref: str | Path, model_dirs: Sequence[Path] = ()) -> Scenario:
+    """A built-in scenario by name, or a scenario file by path."""
+    path = resolve_ref(ref, builtin_scenarios_dir(), "scenario")
+    return load_scenario_file(path, model_dirs)

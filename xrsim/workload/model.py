@@ -1,0 +1,43 @@
+"""A DNN model: an ordered list of layers, with an optional accuracy target."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cached_property
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from xrsim.workload.layers import Layer
+
+
+class Accuracy(BaseModel):
+    """The paper's accuracy term: achieved / target, saturating at 1."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    metric: str = "accuracy"
+    target: float = Field(gt=0)
+    achieved: float = Field(ge=0)
+
+    @property
+    def score(self) -> float:
+        return min(1.0, self.achieved / self.target)
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    task: str | None = None
+    source: str | None = None
+    accuracy: Accuracy | None = None
+    layers: tuple[Layer, ...] = Field(min_length=1)
+
+    @property
+    def total_macs(self) -> int:
+        return sum(layer.macs for layer in self.layers)
+
+    @cached_property
+    def content_hash(self) -> str:
+        """A hash of what the layers compute (not of names), for cost caches."""
+        text = "\n".join(layer.model_dump_json(exclude={"name"}) for layer in self.layers)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -1,0 +1,118 @@
+"""Usage scenarios: models at their frame rates, cascades between them, deadlines.
+
+The cascade graph is a networkx DAG; cycles, unknown models, non-positive FPS and
+probabilities outside [0, 1] are rejected when the spec is built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import networkx as nx
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from xrsim.workload.model import Model
+
+
+class ModelUse(BaseModel):
+    """One model of a scenario: its frame rate and per-frame deadline."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    model: str = Field(min_length=1)
+    fps: float = Field(gt=0)
+    deadline_ms: float | None = Field(default=None, gt=0)
+
+    @property
+    def period_s(self) -> float:
+        return 1.0 / self.fps
+
+    @property
+    def deadline_s(self) -> float:
+        """Relative deadline; defaults to the period."""
+        return self.deadline_ms * 1e-3 if self.deadline_ms is not None else self.period_s
+
+
+class Cascade(BaseModel):
+    """``to`` runs on frame f only after ``from`` finished frame f, with ``probability``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    upstream: str = Field(alias="from", min_length=1)
+    downstream: str = Field(alias="to", min_length=1)
+    probability: float = Field(default=1.0, ge=0.0, le=1.0)
+
+
+class ScenarioSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    description: str | None = None
+    suite: str | None = None
+    models: tuple[ModelUse, ...] = Field(min_length=1)
+    cascades: tuple[Cascade, ...] = ()
+
+    @model_validator(mode="after")
+    def _check_graph(self) -> ScenarioSpec:
+        names = [use.model for use in self.models]
+        seen: set[str] = set()
+        for name in names:
+            if name in seen:
+                raise ValueError(f"model '{name}' is listed twice")
+            seen.add(name)
+        for i, edge in enumerate(self.cascades):
+            for end in (edge.upstream, edge.downstream):
+                if end not in seen:
+                    raise ValueError(
+                        f"cascades[{i}] names '{end}', which is not among the scenario's "
+                        f"models ({', '.join(names)})"
+                    )
+        graph = _graph(self)
+        if not nx.is_directed_acyclic_graph(graph):
+            cycle = nx.find_cycle(graph)
+            path = " -> ".join([u for u, _ in cycle] + [cycle[0][0]])
+            raise ValueError(f"cascades form a cycle: {path}")
+        return self
+
+
+def _graph(spec: ScenarioSpec) -> nx.DiGraph:
+    graph = nx.DiGraph()
+    graph.add_nodes_from(use.model for use in spec.models)
+    for edge in spec.cascades:
+        graph.add_edge(edge.upstream, edge.downstream, probability=edge.probability)
+    return graph
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A scenario spec with its models resolved."""
+
+    spec: ScenarioSpec
+    models: Mapping[str, Model] = field(repr=False)
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def uses(self) -> tuple[ModelUse, ...]:
+        return self.spec.models
+
+    @cached_property
+    def dag(self) -> nx.DiGraph:
+        return _graph(self.spec)
+
+    def upstreams(self, model: str) -> list[str]:
+        """The models whose frame f must complete before ``model`` runs frame f."""
+        return [e.upstream for e in self.spec.cascades if e.downstream == model]
+
+    def trigger_probability(self, model: str) -> float:
+        """Probability that a frame slot of ``model`` creates a request.
+
+        With several incoming cascades the probabilities multiply (independent draws).
+        """
+        p = 1.0
+        for edge in self.spec.cascades:
+            if edge.downstream == model:
+                p *= edge.probability
+        return p
