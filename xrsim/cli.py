@@ -81,14 +81,16 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def _describe(path: Path) -> str:
     data = read_yaml(path)
-    if isinstance(data, dict) and "sub_accelerators" in data:
+    if not isinstance(data, dict):
+        raise SpecError(path, None, f"expected a mapping at the top level, got {type(data).__name__}")
+    if "sub_accelerators" in data:
         system: HardwareSystem = load_hardware_file(path)
         return (f"hardware system '{system.name}': {len(system.sub_accelerators)} "
                 f"sub-accelerator(s), {system.total_pes} PEs")
-    if isinstance(data, dict) and "layers" in data:
+    if "layers" in data:
         model: Model = load_model_file(path)
         return f"model '{model.name}': {len(model.layers)} layers, {model.total_macs:,} MACs"
-    if isinstance(data, dict) and "models" in data:
+    if "models" in data:
         scenario = load_scenario_file(path)
         return (f"scenario '{scenario.name}': {len(scenario.uses)} models, "
                 f"{len(scenario.spec.cascades)} cascade(s)")

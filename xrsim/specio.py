@@ -46,6 +46,10 @@ def read_yaml(path: Path) -> Any:
         return yaml.load(text, Loader=StrictLoader)
     except SpecError as exc:
         raise SpecError(path, exc.field, exc.message) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise SpecError(path, None, f"malformed YAML{where}: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
         raise SpecError(path, None, f"malformed YAML: {exc}") from None
 
@@ -64,10 +68,12 @@ def field_path(loc: tuple[int | str, ...]) -> str:
 def spec_error_from_validation(source: str | Path | None, exc: ValidationError) -> SpecError:
     """Keep the first error (the one a user fixes first) and say how many more there are."""
     errors = exc.errors(include_url=False)
+    # An unknown key is usually a misspelt one: report it before the 'missing' it causes.
+    errors.sort(key=lambda e: e.get("type") != "extra_forbidden")
     first = errors[0]
     # Tagged unions put the tag in the location ("layers[3].conv.H"); it reads fine.
     loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-    msg = first["msg"]
+    msg = first["msg"].removeprefix("Value error, ")
     if first.get("type") == "extra_forbidden":
         msg = "unknown field"
     if "input" in first and first.get("type") not in ("missing",):

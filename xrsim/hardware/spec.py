@@ -8,7 +8,7 @@ import math
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from xrsim import units
 from xrsim.hardware.energy import ENERGY_TABLES, EnergyTable
@@ -53,15 +53,16 @@ class SubAccelerator(BaseModel):
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
-    @model_validator(mode="after")
-    def _array_matches_pes(self) -> SubAccelerator:
-        if self.array is not None:
-            rows, cols = self.array
-            if rows < 1 or cols < 1 or rows * cols != self.num_pes:
-                raise ValueError(
-                    f"array {rows} x {cols} does not hold num_pes = {self.num_pes} PEs"
-                )
-        return self
+    @field_validator("array")
+    @classmethod
+    def _array_matches_pes(cls, array: tuple[int, int] | None, info: ValidationInfo
+                           ) -> tuple[int, int] | None:
+        num_pes = info.data.get("num_pes")
+        if array is not None and num_pes is not None:
+            rows, cols = array
+            if rows < 1 or cols < 1 or rows * cols != num_pes:
+                raise ValueError(f"array {rows} x {cols} does not hold num_pes = {num_pes} PEs")
+        return array
 
     @property
     def rows(self) -> int:
@@ -124,13 +125,14 @@ class HardwareSystem(BaseModel):
             )
         return value
 
-    @model_validator(mode="after")
-    def _unique_names(self) -> HardwareSystem:
-        names = [s.name for s in self.sub_accelerators]
+    @field_validator("sub_accelerators")
+    @classmethod
+    def _unique_names(cls, subs: tuple[SubAccelerator, ...]) -> tuple[SubAccelerator, ...]:
+        names = [s.name for s in subs]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"sub-accelerator names must be unique; repeated: {', '.join(dupes)}")
-        return self
+        return subs
 
     @property
     def energy(self) -> EnergyTable:

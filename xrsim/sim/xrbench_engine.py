@@ -173,11 +173,11 @@ class XRBenchEngine:
             self._retire(now)
             self._drop(now)
             self._dispatch(now)
+            self.trace.end_s = _to_s(now)  # the last event processed
             nxt = self._next_event()
             # SimPy keeps the event clock; the float32 value stays the reference's time.
             yield env.timeout(units.ms_to_s(float(nxt)) - env.now)
             now = nxt
-        self.trace.end_s = _to_s(now)
 
     def run(self) -> Trace:
         env = simpy.Environment()

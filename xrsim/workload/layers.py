@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 PosInt = Annotated[int, Field(ge=1)]
 NonNegInt = Annotated[int, Field(ge=0)]
@@ -90,13 +90,13 @@ class ConvLayer(_Layer):
     groups: PosInt = 1
     batch: PosInt = 1
 
-    @model_validator(mode="after")
-    def _groups_divide_channels(self) -> ConvLayer:
-        if self.C % self.groups or self.K % self.groups:
-            raise ValueError(
-                f"groups ({self.groups}) must divide both C ({self.C}) and K ({self.K})"
-            )
-        return self
+    @field_validator("groups")
+    @classmethod
+    def _groups_divide_channels(cls, groups: int, info: ValidationInfo) -> int:
+        c, k = info.data.get("C"), info.data.get("K")
+        if c is not None and k is not None and (c % groups or k % groups):
+            raise ValueError(f"groups ({groups}) must divide both C ({c}) and K ({k})")
+        return groups
 
     @property
     def out_h(self) -> int:

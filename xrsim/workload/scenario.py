@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import networkx as nx
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from xrsim.workload.model import Model
 
@@ -52,33 +52,42 @@ class ScenarioSpec(BaseModel):
     models: tuple[ModelUse, ...] = Field(min_length=1)
     cascades: tuple[Cascade, ...] = ()
 
-    @model_validator(mode="after")
-    def _check_graph(self) -> ScenarioSpec:
-        names = [use.model for use in self.models]
-        seen: set[str] = set()
-        for name in names:
-            if name in seen:
-                raise ValueError(f"model '{name}' is listed twice")
-            seen.add(name)
-        for i, edge in enumerate(self.cascades):
-            for end in (edge.upstream, edge.downstream):
-                if end not in seen:
+    @field_validator("models")
+    @classmethod
+    def _unique_models(cls, uses: tuple[ModelUse, ...]) -> tuple[ModelUse, ...]:
+        names = [use.model for use in uses]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValueError(f"model(s) listed twice: {', '.join(repeated)}")
+        return uses
+
+    @field_validator("cascades")
+    @classmethod
+    def _cascades_form_a_dag(cls, cascades: tuple[Cascade, ...], info: ValidationInfo
+                             ) -> tuple[Cascade, ...]:
+        uses = info.data.get("models")
+        if uses is None:  # the models field failed already; that error is reported
+            return cascades
+        names = [use.model for use in uses]
+        for i, edge in enumerate(cascades):
+            for key, end in (("from", edge.upstream), ("to", edge.downstream)):
+                if end not in names:
                     raise ValueError(
-                        f"cascades[{i}] names '{end}', which is not among the scenario's "
-                        f"models ({', '.join(names)})"
+                        f"cascade {i} ({key}) names '{end}', which is not among the scenario's models "
+                        f"({', '.join(names)})"
                     )
-        graph = _graph(self)
+        graph = _graph(names, cascades)
         if not nx.is_directed_acyclic_graph(graph):
             cycle = nx.find_cycle(graph)
             path = " -> ".join([u for u, _ in cycle] + [cycle[0][0]])
             raise ValueError(f"cascades form a cycle: {path}")
-        return self
+        return cascades
 
 
-def _graph(spec: ScenarioSpec) -> nx.DiGraph:
+def _graph(models: list[str], cascades: tuple[Cascade, ...]) -> nx.DiGraph:
     graph = nx.DiGraph()
-    graph.add_nodes_from(use.model for use in spec.models)
-    for edge in spec.cascades:
+    graph.add_nodes_from(models)
+    for edge in cascades:
         graph.add_edge(edge.upstream, edge.downstream, probability=edge.probability)
     return graph
 
@@ -100,7 +109,7 @@ class Scenario:
 
     @cached_property
     def dag(self) -> nx.DiGraph:
-        return _graph(self.spec)
+        return _graph([u.model for u in self.spec.models], self.spec.cascades)
 
     def upstreams(self, model: str) -> list[str]:
         """The models whose frame f must complete before ``model`` runs frame f."""

@@ -1,0 +1,159 @@
+"""Bad input: one clear message naming the file and the field, exit status 2, no traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from xrsim.cli import main
+
+GOOD_HW = """\
+name: hw
+dram: {bandwidth_gb_per_s: 64}
+sub_accelerators:
+  - {name: acc0, dataflow: WS, num_pes: 1024, global_buffer_kib: 512, noc_words_per_cycle: 128}
+"""
+GOOD_MODEL = """\
+name: tiny
+layers:
+  - {name: c1, type: conv, H: 8, W: 8, C: 3, K: 8, R: 3, S: 3}
+"""
+
+
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    status = main(args)
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    return status, captured.err.strip()
+
+
+def write(tmp: Path, name: str, text: str) -> Path:
+    path = tmp / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_good_files_validate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    hw = write(tmp_path, "hw.yaml", GOOD_HW)
+    model = write(tmp_path, "models/tiny.yaml", GOOD_MODEL)
+    assert main(["validate", str(hw), str(model)]) == 0
+    out = capsys.readouterr().out
+    assert "hardware system 'hw'" in out and "7,776 MACs" in out  # K*C*P*Q*R*S = 8*3*6*6*3*3
+
+
+@pytest.mark.parametrize(
+    ("text", "needles"),
+    [
+        (GOOD_HW + "name: again\n", ["hw.yaml", "name", "duplicate key (line 5)"]),
+        (GOOD_HW.replace("dataflow: WS", "dataflow: XS"),
+         ["hw.yaml", "sub_accelerators[0].dataflow", "'WS', 'OS', 'RS' or 'IS'", "XS"]),
+        (GOOD_HW.replace("num_pes: 1024", "num_pes: -4"),
+         ["hw.yaml", "sub_accelerators[0].num_pes", "greater than or equal to 1", "-4"]),
+        (GOOD_HW.replace("num_pes: 1024", "num_pes: 1024, array: [16, 32]"),
+         ["sub_accelerators[0].array", "16 x 32 does not hold num_pes = 1024"]),
+        (GOOD_HW.replace("dram:", "drams:"), ["hw.yaml", "drams", "unknown field"]),
+        (GOOD_HW.replace("name: hw", "name: hw\nenergy_table: 7nm-magic"),
+         ["energy_table", "unknown energy table '7nm-magic'"]),
+        ("name: [unclosed\n", ["hw.yaml", "malformed YAML"]),
+        ("- just\n- a list\n", ["hw.yaml", "expected a mapping"]),
+    ],
+)
+def test_bad_hardware(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str,
+                      needles: list[str]) -> None:
+    path = write(tmp_path, "hw.yaml", text)
+    status, err = run_cli(["validate", str(path)], capsys)
+    assert status == 2
+    assert err.count("\n") == 0, err  # one line
+    for needle in needles:
+        assert needle in err, err
+
+
+@pytest.mark.parametrize(
+    ("text", "needles"),
+    [
+        (GOOD_MODEL.replace("C: 3, K: 8", "C: 3, K: 8, groups: 2"),
+         ["tiny.yaml", "layers[0].conv.groups", "groups (2) must divide both C (3) and K (8)"]),
+        (GOOD_MODEL.replace("type: conv", "type: convolution"),
+         ["tiny.yaml", "layers[0]", "'conv', 'gemm', 'attention_matmul', 'elementwise', 'pool'"]),
+        (GOOD_MODEL.replace("H: 8", "H: 0"), ["layers[0].conv.H", "greater than or equal to 1"]),
+    ],
+)
+def test_bad_model(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str,
+                   needles: list[str]) -> None:
+    path = write(tmp_path, "models/tiny.yaml", text)
+    status, err = run_cli(["validate", str(path)], capsys)
+    assert status == 2
+    for needle in needles:
+        assert needle in err, err
+
+
+def scenario_text(models: str, cascades: str = "") -> str:
+    return f"name: sc\nmodels:\n{models}" + (f"cascades:\n{cascades}" if cascades else "")
+
+
+@pytest.mark.parametrize(
+    ("text", "needles"),
+    [
+        (scenario_text("  - {model: tiny, fps: 30}\n  - {model: ghost, fps: 30}\n"),
+         ["sc.yaml", "models[1].model", "unknown model 'ghost'"]),
+        (scenario_text("  - {model: tiny, fps: 0}\n"),
+         ["sc.yaml", "models[0].fps", "greater than 0"]),
+        (scenario_text("  - {model: tiny, fps: 30}\n  - {model: tiny, fps: 60}\n"),
+         ["sc.yaml", "models", "listed twice: tiny"]),
+        (scenario_text("  - {model: tiny, fps: 30}\n", "  - {from: tiny, to: nobody}\n"),
+         ["sc.yaml", "cascades", "cascade 0 (to) names 'nobody'"]),
+        (scenario_text("  - {model: tiny, fps: 30}\n  - {model: tiny2, fps: 30}\n",
+                       "  - {from: tiny, to: tiny2}\n  - {from: tiny2, to: tiny}\n"),
+         ["sc.yaml", "cascades", "cascades form a cycle: tiny -> tiny2 -> tiny"]),
+        (scenario_text("  - {model: tiny, fps: 30}\n  - {model: tiny2, fps: 30}\n",
+                       "  - {from: tiny, to: tiny2, probability: 1.5}\n"),
+         ["sc.yaml", "cascades[0].probability", "less than or equal to 1"]),
+    ],
+)
+def test_bad_scenario(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str,
+                      needles: list[str]) -> None:
+    write(tmp_path, "models/tiny.yaml", GOOD_MODEL)
+    write(tmp_path, "models/tiny2.yaml", GOOD_MODEL.replace("name: tiny", "name: tiny2"))
+    path = write(tmp_path, "scenarios/sc.yaml", text)
+    for args in (["validate", str(path)], ["run", "--scenario", str(path)]):
+        status, err = run_cli(args, capsys)
+        assert status == 2
+        for needle in needles:
+            assert needle in err, err
+
+
+def test_model_file_name_must_match(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, "models/tiny.yaml", GOOD_MODEL.replace("name: tiny", "name: other"))
+    path = write(tmp_path, "scenarios/sc.yaml", scenario_text("  - {model: tiny, fps: 30}\n"))
+    status, err = run_cli(["run", "--scenario", str(path)], capsys)
+    assert status == 2
+    assert "tiny.yaml: name: expected 'tiny'" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "needles"),
+    [
+        (["run", "--hardware", "xrbench-9k-Z"], ["hardware", "unknown hardware 'xrbench-9k-Z'"]),
+        (["run", "--scenario", "vr_racing"], ["scenario", "unknown scenario 'vr_racing'"]),
+        (["run", "--scenario", "no/such.yaml"], ["no/such.yaml", "no such scenario file"]),
+        (["run", "--costs", "magic"], ["costs", "unknown cost backend 'magic'"]),
+        (["run", "--duration-s", "-1"], ["duration_s", "must be > 0"]),
+    ],
+)
+def test_bad_command_line(capsys: pytest.CaptureFixture[str], args: list[str],
+                          needles: list[str]) -> None:
+    status, err = run_cli(args, capsys)
+    assert status == 2
+    for needle in needles:
+        assert needle in err, err
+
+
+def test_missing_cost_row_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The table backend knows only the reference's configurations: a 512-PE one is missing."""
+    hw = write(tmp_path, "hw.yaml", GOOD_HW.replace("num_pes: 1024", "num_pes: 512"))
+    status, err = run_cli(["run", "--hardware", str(hw), "--costs", "table"], capsys)
+    assert status == 2
+    assert "xrbench_maestro_costs.csv" in err
+    assert "no cost for model 'ES_RITNet' on dataflow WS, 512 PEs, NoC 128 words/cycle" in err

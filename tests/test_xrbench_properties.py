@@ -1,0 +1,72 @@
+"""Invariants of mode xrbench over random small scenarios and designs (hypothesis)."""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+
+from helpers import hand_table, scenario, system
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from xrsim.sim.xrbench_engine import run_xrbench
+
+MARGIN_S = 0.01e-3  # the reference retires an inference up to 0.01 ms before it completes
+
+
+@st.composite
+def cases(draw: st.DrawFn):
+    n_models = draw(st.integers(1, 3))
+    names = ["m0", "m1", "m2"][:n_models]
+    fps = [draw(st.sampled_from([10, 15, 30, 45, 60])) for _ in names]
+    cascade = []
+    if n_models >= 2 and draw(st.booleans()):
+        cascade = [("m0", "m1", draw(st.sampled_from([0.3, 1.0])))]
+    n_subs = draw(st.integers(1, 3))
+    hw = system(["WS", "OS", "RS"][:n_subs])
+    costs = {
+        (m, f"acc{i}"): (draw(st.integers(500, 40_000)) * 1e-6, draw(st.floats(0, 0.5)))
+        for m in names for i in range(n_subs)
+    }
+    sc = scenario(list(zip(names, fps, strict=True)), cascade)
+    return sc, hw, costs, draw(st.integers(0, 2**16))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases())
+def test_invariants(case) -> None:
+    sc, hw, costs, seed = case
+    table = hand_table(hw, sc, costs)
+    trace = run_xrbench(sc, table, seed=seed, duration_s=0.3)
+    seen: set[tuple[str, int]] = set()
+    per_sub = defaultdict(list)
+    for r in trace:
+        assert (r.model, r.frame) not in seen  # each frame logged once
+        seen.add((r.model, r.frame))
+        assert r.dispatch_s >= r.release_s - 1e-12  # never before release
+        if r.dropped:
+            assert r.sub_index is None and r.energy_j == 0.0
+            assert r.completion_s > r.deadline_s  # only late frames are dropped
+            continue
+        latency, energy = costs[(r.model, hw.sub_accelerators[r.sub_index].name)]
+        assert abs((r.completion_s - r.dispatch_s) - latency) < 1e-6  # float32 ms clock
+        assert r.energy_j == energy
+        per_sub[r.sub_index].append((r.dispatch_s, r.completion_s))
+    for intervals in per_sub.values():
+        intervals.sort()
+        for (_, end), (start, _) in itertools.pairwise(intervals):
+            assert start >= end - MARGIN_S - 1e-9  # no overlap beyond the retire margin
+    done = {(r.model, r.frame): r for r in trace if not r.dropped}
+    for edge in sc.spec.cascades:
+        for (model, frame), r in done.items():
+            if model == edge.downstream:  # upstream frame f completed before dispatch
+                up = done.get((edge.upstream, frame))
+                assert up is not None and up.completion_s <= r.dispatch_s + MARGIN_S + 1e-9
+
+
+@settings(max_examples=20, deadline=None)
+@given(cases())
+def test_same_seed_same_trace(case) -> None:
+    sc, hw, costs, seed = case
+    table = hand_table(hw, sc, costs)
+    assert run_xrbench(sc, table, seed=seed).records == run_xrbench(sc, table, seed=seed).records
