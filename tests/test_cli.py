@@ -1,0 +1,53 @@
+"""The command line: list, validate every built-in spec, run --json."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from xrsim.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_list_names_everything(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert len([h for h in listed["hardware"] if h.startswith("xrbench-")]) == 26
+    assert "vr_gaming_25p" in listed["scenarios"] and len(listed["models"]) == 12
+    assert "table" in listed["cost backends"]
+
+
+def test_every_builtin_spec_validates(capsys: pytest.CaptureFixture[str]) -> None:
+    files = sorted(str(p) for d in ("hardware_specs", "workloads") for p in (ROOT / d).rglob("*.yaml"))
+    assert len(files) == 26 + 12 + 11
+    assert main(["validate", *files]) == 0
+    assert capsys.readouterr().out.count(": OK - ") == len(files)
+
+
+def test_run_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--scenario", "social_interaction_b", "--hardware", "xrbench-8k-J",
+                 "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["scenario"] == "social_interaction_b" and out["hardware"] == "xrbench-8k-J"
+    assert set(out["models"]) == {"ES_RITNet", "GE_FBNet_C", "AS_ED_TCN"}
+    for model in out["models"].values():
+        assert {"rt", "en", "qoe", "score"} <= set(model)
+    assert out["score"] == pytest.approx(
+        100 * sum(m["score"] for m in out["models"].values()) / 3)
+
+
+def test_module_entry_point_exit_status() -> None:
+    """`python -m xrsim` as a user runs it: bad input exits 2 with one line, no traceback."""
+    bad = subprocess.run([sys.executable, "-m", "xrsim", "run", "--hardware", "nope"],
+                         capture_output=True, text=True, check=False)
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("xrsim: error: hardware: unknown hardware 'nope'")
+    assert "Traceback" not in bad.stderr
+    good = subprocess.run([sys.executable, "-m", "xrsim", "run"], capture_output=True, text=True,
+                          check=False)
+    assert good.returncode == 0 and "XRBench score: 86.466" in good.stdout
