@@ -17,7 +17,7 @@ from xrsim.errors import SpecError
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class StrictLoader(_Base):  # type: ignore[misc, valid-type]
+class StrictLoader(_Base):
     """A safe YAML loader that refuses duplicate mapping keys."""
 
 
