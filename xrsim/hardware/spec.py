@@ -17,7 +17,7 @@ Dataflow = Literal["WS", "OS", "RS", "IS"]
 DATAFLOWS: tuple[str, ...] = ("WS", "OS", "RS", "IS")
 WsVariant = Literal["systolic", "nvdla"]
 PosFloat = Annotated[float, Field(gt=0)]
-RS_OVERHEAD_CALIBRATED = 1.13
+RS_OVERHEAD_CALIBRATED = 1.136
 """Eyeriss chip cycles / ideal cycles on its active PEs, mean over AlexNet CONV1-5
 (docs/cost_model.md shows the calibration)."""
 
