@@ -14,6 +14,8 @@ def system(*, energy_table: str = "accelergy-65nm", dram_gb_per_s: float = 1e6,
     fields: dict[str, Any] = {"name": "acc", "dataflow": "WS", "num_pes": 1024,
                               "global_buffer_kib": 192, "noc_words_per_cycle": 1e6}
     fields.update(sub)
+    if "array" in sub and "num_pes" not in sub:
+        fields["num_pes"] = sub["array"][0] * sub["array"][1]
     return HardwareSystem.model_validate({
         "name": "test", "energy_table": energy_table,
         "dram": {"bandwidth_gb_per_s": dram_gb_per_s}, "sub_accelerators": [fields]})
