@@ -148,3 +148,10 @@ def test_isca16_fc_layers_are_dram_dominated() -> None:
     for layer in ("fc1", "fc2", "fc3"):
         macs, dram, rf = _isca16(layer)
         assert dram > rf + macs
+
+
+def test_narrow_sets_replicate_across_columns_too() -> None:
+    # R = 3, P = 4 on 12 x 14: 12 // 3 = 4 sets down, 14 // 4 = 3 across -> 12 x 12 = 144 PEs;
+    # with only 2 (channel, filter) planes of work, 2 sets -> 24 PEs
+    R, P = np.array([3, 3]), np.array([4, 4])
+    assert rs_active_pes(R, P, 12, 14, np.array([1000, 2])).tolist() == [144, 24]

@@ -19,7 +19,7 @@ from xrsim.hardware.energy import EnergyTable
 from xrsim.hardware.spec import HardwareSystem, SubAccelerator
 from xrsim.workload.model import Model
 
-VERSION = "analytical-1"
+VERSION = "analytical-2"
 """Bump when a formula changes: it is part of every cache key."""
 
 

@@ -114,13 +114,13 @@ Beyond that factor, the reference's mappings use few of its PEs on XR layers, wh
   64 MACs per cycle, whatever the PE count; the NVDLA-style WS here scales with the PEs.
 - RS: the same model on 1024 RS PEs takes 604 ms, 16 MACs per cycle (1.6 % of the PEs);
   ES_RITNet on RS stops scaling at 2048 PEs (4.597 ms from 2048 to 8192). The replication
-  of R x P sets here fills the rows with many small sets instead.
+  of R x P sets here fills rows and columns with many small sets instead.
 - OS: the systolic OS here folds any pixel count onto the array; the reference's
   ShiDianNao-like OS maps output rows and columns spatially, and XR layers' small outputs
   leave most PEs idle - the ratio stays near 0.2-0.3 after the factor on most models.
-Where the analytical model is slower (ratio > 1: DE_midas_v21_small and DR_RGBd_200 on RS,
-a few WS rows) its layers have few output rows or channels for the array, or are
-DRAM-bound.
+Where the analytical model is slower (ratio > 1: DR_RGBd_200, KD_res8_narrow and
+ES_RITNet on the 4096-8192-PE WS arrays) the NVDLA-style mapping puts C x K on a 64 x 64 to
+64 x 128 array and these models' narrow layers fill a small part of it.
 
 Other, smaller causes:
 - The reference ignores buffer sizes and off-chip bandwidth, so it never sees a
