@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from xrsim.cost.analytical.shapes import LayerShapes
-from xrsim.cost.analytical.systolic import _ceil_div
+from xrsim.cost.analytical.systolic import ceil_div
 
 BOUNDS = ("compute", "noc", "dram", "vector")
 
@@ -33,26 +33,19 @@ def dram_words(shapes: LayerShapes, buffer_words: int, weight_buffer_words: int)
     w, i, o = shapes.weight_elems // g, shapes.in_elems // g, shapes.out_elems // g
     # weights resident: blocks of whole filters; inputs re-streamed once per block
     filter_words = shapes.C * shapes.R * shapes.S
-    c_split_w = _ceil_div(filter_words, weight_buffer_words)
-    blocks_w = _ceil_div(w, weight_buffer_words)
+    c_split_w = ceil_div(filter_words, weight_buffer_words)
+    blocks_w = ceil_div(w, weight_buffer_words)
     by_weights = w + i * blocks_w + o * (2 * c_split_w - 1)
     # inputs resident: blocks of R input rows with all channels; weights re-streamed
     slab_words = shapes.C * shapes.R * shapes.W
-    c_split_i = _ceil_div(slab_words, buffer_words)
-    blocks_i = _ceil_div(i, buffer_words)
+    c_split_i = ceil_div(slab_words, buffer_words)
+    blocks_i = ceil_div(i, buffer_words)
     by_inputs = i + w * blocks_i + o * (2 * c_split_i - 1)
     # channel blocks of the whole input resident: each weight read once, partial sums spill
-    by_channels = i + w + o * (2 * _ceil_div(i, buffer_words) - 1)
+    by_channels = i + w + o * (2 * ceil_div(i, buffer_words) - 1)
     mac_words = g * np.minimum(np.minimum(by_weights, by_inputs), by_channels)
     vector_words = shapes.in_elems + shapes.out_elems
     return np.where(shapes.is_mac, np.where(shapes.macs > 0, mac_words, 0), vector_words)
-
-
-def minimal_dram_words(shapes: LayerShapes) -> np.ndarray:
-    """Each operand read once and each output written once: the compulsory traffic."""
-    mac = shapes.weight_elems + shapes.in_elems + shapes.out_elems
-    return np.where(shapes.is_mac, np.where(shapes.macs > 0, mac, 0),
-                    shapes.in_elems + shapes.out_elems)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from xrsim.cost.analytical.shapes import LayerShapes
-from xrsim.cost.analytical.systolic import ArrayCounts, _ceil_div
+from xrsim.cost.analytical.systolic import ArrayCounts, ceil_div
 
 
 def rs_active_pes(R: np.ndarray, P: np.ndarray, rows: int, cols: int,
@@ -21,7 +21,7 @@ def rs_active_pes(R: np.ndarray, P: np.ndarray, rows: int, cols: int,
     works on another channel or filter; ``planes`` = G N K C caps their number). Otherwise
     P is folded in time: R x min(P, Ac) per set of R rows; a filter taller than the array
     uses every row."""
-    strips = _ceil_div(P, cols)
+    strips = ceil_div(P, cols)
     fits = R * strips <= rows
     across = np.where(strips == 1, cols // np.maximum(P, 1), 1)
     replicas = (rows // np.maximum(R * strips, 1)) * across
@@ -43,14 +43,14 @@ def rs_counts(shapes: LayerShapes, rows: int, cols: int, *, overhead: float,
     planes = shapes.G * shapes.N * shapes.K * shapes.C
     active = rs_active_pes(shapes.R, shapes.P, rows, cols, planes)
     macs = shapes.macs
-    ideal = _ceil_div(macs, np.maximum(active, 1))
+    ideal = ceil_div(macs, np.maximum(active, 1))
     cycles = np.ceil(ideal * overhead).astype(np.int64)
     block = max(1, pe_buffer_words // 2) // np.maximum(shapes.S, 1)
     block = np.maximum(block, 1)
-    strips = _ceil_div(shapes.P, cols)
+    strips = ceil_div(shapes.P, cols)
     filt = shapes.weight_elems * strips
-    ifmap = shapes.in_elems * _ceil_div(shapes.K, block)
-    ofmap = shapes.out_elems * (2 * _ceil_div(shapes.C, block) - 1)
+    ifmap = shapes.in_elems * ceil_div(shapes.K, block)
+    ofmap = shapes.out_elems * (2 * ceil_div(shapes.C, block) - 1)
     efficiency = active / (rows * cols)
     zero = macs == 0
     return ArrayCounts(cycles=np.where(zero, 0, cycles), ifmap_reads=np.where(zero, 0, ifmap),

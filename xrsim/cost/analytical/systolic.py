@@ -33,7 +33,7 @@ class ArrayCounts:
         return self.ifmap_reads + self.filter_reads + self.ofmap_writes
 
 
-def _ceil_div(a: np.ndarray, b: np.ndarray | int) -> np.ndarray:
+def ceil_div(a: np.ndarray, b: np.ndarray | int) -> np.ndarray:
     return -(-a // b)
 
 
@@ -58,7 +58,7 @@ def systolic_counts(shapes: LayerShapes, dataflow: str, rows: int, cols: int, *,
     """Cycles and SRAM accesses of every layer row on a rows x cols systolic array."""
     sr, sc, t = operand_matrix(shapes, dataflow, ws_variant)
     g = shapes.G
-    fr, fc = _ceil_div(sr, rows), _ceil_div(sc, cols)
+    fr, fc = ceil_div(sr, rows), ceil_div(sc, cols)
     folds = fr * fc
     if compat:
         fill = (rows if dataflow == "OS" else 2 * rows) + cols - 2
