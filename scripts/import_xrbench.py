@@ -158,6 +158,8 @@ def write_hardware(hardware: dict) -> None:
                     f"    global_buffer_kib: {acc['global_shared_memory'] // 1024}\n",
                     f"    noc_words_per_cycle: {acc['top_noc_bw']}\n",
                 ]
+                if flow == "WS":  # the reference's WS is NVDLA-like: C x K spatial, no im2col
+                    lines.append("    ws_variant: nvdla\n")
             (out / f"{name}.yaml").write_text("".join(lines))
 
 

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from xrsim.cli_costs import add_cost_commands
 from xrsim.cost import cost_backends
 from xrsim.errors import SpecError
 from xrsim.hardware import HardwareSystem, list_hardware
@@ -130,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     val = sub.add_parser("validate", help="check spec files (hardware, model or scenario)")
     val.add_argument("files", nargs="+", metavar="FILE")
     val.set_defaults(handler=cmd_validate)
+    add_cost_commands(sub)
     return parser
 
 

@@ -55,6 +55,15 @@ class EnergyTable(BaseModel):
 
 
 _XRBENCH_MAC_PJ = 2.88
+# Accelergy 65 nm Eyeriss-like ERT (timeloop-accelergy-exercises, eyeriss_like ref_outputs),
+# 8-bit data. PE-local: the four scratchpad actions of one MAC (weights_spad read 1.977,
+# ifmap_spad read 0.202, psum_spad read 0.251 and write 0.219 pJ), averaged per access.
+# Global buffer: 128 KB SRAM, 18.18 pJ per 64-bit read and 14.14 per write, averaged and
+# divided by the 8 one-byte words of an access. DRAM: LPDDR4, 512 pJ per 64-bit access.
+_ACCELERGY_RF_PJ = (1.977 + 0.202 + 0.251 + 0.219) / 4
+_ACCELERGY_GLB_PJ = (18.18 + 14.14) / 2 / 8
+_ACCELERGY_DRAM_PJ_PER_BYTE = 512 / 8
+
 ENERGY_TABLES: dict[str, EnergyTable] = {
     "xrbench-maestro": EnergyTable(
         name="xrbench-maestro",
@@ -68,6 +77,38 @@ ENERGY_TABLES: dict[str, EnergyTable] = {
         noc_pj_per_word=0.0,
         glb_pj=6.0 * _XRBENCH_MAC_PJ,
         dram_pj_per_byte=75.0 * _XRBENCH_MAC_PJ,
+    ),
+    "eyeriss-65nm-normalised": EnergyTable(
+        name="eyeriss-65nm-normalised",
+        description=(
+            "Eyeriss ISCA'16 normalised costs, MAC : RF : NoC : global buffer : DRAM = "
+            "1 : 1 : 2 : 6 : 200 per 16-bit word (the nn_dataflow Cost(mac_op=1, "
+            "mem_hier=(200, 6, 2, 1))). Values are in units of one MAC, stored as pJ: "
+            "compare ratios, not joules. DRAM per byte is 200 / 2."
+        ),
+        mac_pj=1.0,
+        rf_pj=1.0,
+        noc_pj_per_word=2.0,
+        glb_pj=6.0,
+        dram_pj_per_byte=200.0 / 2,
+        vector_op_pj=1.0,
+    ),
+    "accelergy-65nm": EnergyTable(
+        name="accelergy-65nm",
+        description=(
+            "Absolute 65 nm energies from the Accelergy ERT of Timeloop's eyeriss_like design "
+            "(8-bit data): MAC 0.208 pJ; PE-local access 0.662 pJ (mean of the weight, ifmap and "
+            "psum scratchpad actions of a MAC); global buffer 2.02 pJ per byte (128 KB SRAM, "
+            "mean of 18.18 read / 14.14 write per 64 bits); LPDDR4 DRAM 64 pJ per byte "
+            "(8 pJ/bit). The ERT has no network entry (NoC 0); leakage is below 0.1 % there "
+            "(static 0). Vector ops are charged as one MAC."
+        ),
+        mac_pj=0.208,
+        rf_pj=_ACCELERGY_RF_PJ,
+        noc_pj_per_word=0.0,
+        glb_pj=_ACCELERGY_GLB_PJ,
+        dram_pj_per_byte=_ACCELERGY_DRAM_PJ_PER_BYTE,
+        vector_op_pj=0.208,
     ),
 }
 

@@ -15,7 +15,11 @@ from xrsim.hardware.energy import ENERGY_TABLES, EnergyTable
 
 Dataflow = Literal["WS", "OS", "RS", "IS"]
 DATAFLOWS: tuple[str, ...] = ("WS", "OS", "RS", "IS")
+WsVariant = Literal["systolic", "nvdla"]
 PosFloat = Annotated[float, Field(gt=0)]
+RS_OVERHEAD_CALIBRATED = 1.136
+"""Eyeriss chip cycles / ideal cycles on its active PEs, mean over AlexNet CONV1-5
+(docs/cost_model.md shows the calibration)."""
 
 
 def square_array(num_pes: int) -> tuple[int, int]:
@@ -46,6 +50,18 @@ class SubAccelerator(BaseModel):
     noc_words_per_cycle: PosFloat
     vector_lanes: int | None = Field(
         default=None, ge=1, description="elementwise/pooling lanes; default: one per array column"
+    )
+    ws_variant: WsVariant = Field(
+        default="systolic",
+        description="WS mapping: 'systolic' (im2col, SCALE-Sim) or 'nvdla' (C x K atomic, no im2col)",
+    )
+    rs_overhead: float = Field(
+        default=RS_OVERHEAD_CALIBRATED, ge=1.0,
+        description="RS cycles / ideal cycles on the active PEs (1.0: ideal)",
+    )
+    overlap: float = Field(
+        default=1.0, ge=0.0, le=1.0,
+        description="how much of compute, NoC and DRAM time overlaps (1: perfect double buffering)",
     )
 
     @field_validator("dataflow", mode="before")

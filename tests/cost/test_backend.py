@@ -1,0 +1,166 @@
+"""The analytical backend as the engine and scripts see it: bounds, vector layers, the
+overlap knob, energy by hand, deduplication, caching and CostTable integration."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from costkit import costs, model, system
+
+from xrsim.cost import CostTable, get_cost_model
+from xrsim.cost.analytical import AnalyticalCostModel
+from xrsim.cost.analytical import model as model_module
+from xrsim.cost.analytical.cache import CACHE_ENV, CostCache
+from xrsim.cost.analytical.shapes import layer_shapes
+from xrsim.hardware import load_hardware
+from xrsim.workload.library import load_model
+
+GEMM64 = {"type": "gemm", "M": 64, "N": 64, "K": 64}
+
+
+def test_gemm_latency_by_hand_and_the_overlap_knob() -> None:
+    # WS 32 x 32, paper form: Sr = Sc = T = 64, two row and two column folds:
+    # 2*64*2 + 64*2 + 4*(64 - 2) = 632 cycles. DRAM: 3 x 4,096 one-byte words (all fit the
+    # 192 KiB buffer) over 1 byte/cycle = 12,288 cycles; prologue min(4096, 1024) x 2 and
+    # epilogue 1,024 bytes -> 3,072 cycles. NoC unlimited.
+    hw = {"dataflow": "WS", "array": (32, 32), "dram_gb_per_s": 1.0, "energy_table": "xrbench-maestro"}
+    perfect = costs([GEMM64], **hw)
+    assert int(perfect.compute_cycles[0]) == 632
+    assert perfect.dram_bytes[0] == 12_288
+    assert perfect.cycles[0] == pytest.approx(12_288 + 3_072)
+    assert perfect.latency_s[0] == pytest.approx(15_360e-9)
+    assert perfect.bound == ("dram",)
+    serial = costs([GEMM64], overlap=0.0, **hw)
+    assert serial.cycles[0] == pytest.approx(12_288 + 632 + 3_072, abs=0.05)  # + NoC 0.02
+    half = costs([GEMM64], overlap=0.5, **hw)
+    assert half.cycles[0] == pytest.approx(12_288 + 316 + 3_072, abs=0.05)
+
+
+def test_gemm_energy_by_hand_with_the_xrbench_table() -> None:
+    # MACs 262,144 x 2.88 pJ; PE-local 3 per MAC x 1.584 pJ; buffer: ifmap T*Sr*Fc = 8,192,
+    # filter Sr*Sc = 4,096, ofmap T*Sc*Fr = 8,192 words x 17.28 pJ; DRAM 12,288 B x 216 pJ.
+    result = costs([GEMM64], dataflow="WS", array=(32, 32), energy_table="xrbench-maestro")
+    expected_pj = 262_144 * 2.88 + 3 * 262_144 * 1.584 + 20_480 * 17.28 + 12_288 * 216
+    assert result.energy_j[0] == pytest.approx(expected_pj * 1e-12)
+
+
+def test_a_memory_bound_layer_shows_as_memory_bound() -> None:
+    # a GEMV streams 4 MB of weights for 4 M MACs: on 4096 PEs with a 16 GB/s link the
+    # DRAM takes ~260 us, the array ~1 us
+    gemv = {"type": "gemm", "M": 1, "N": 2048, "K": 2048}
+    result = costs([gemv], dataflow="WS", num_pes=4096, dram_gb_per_s=16, global_buffer_kib=512)
+    assert result.bound == ("dram",)
+    assert result.latency_s[0] == pytest.approx(result.dram_bytes[0] / 16e9, rel=0.01)
+    assert result.utilisation[0] < 0.01
+
+
+def test_a_noc_bound_layer_shows_as_noc_bound() -> None:
+    result = costs([GEMM64], dataflow="WS", array=(32, 32), noc_words_per_cycle=0.5)
+    assert result.bound == ("noc",)
+
+
+def test_vector_layers_cost_lane_time_and_traffic() -> None:
+    # 1 M elements, 2 ops each, on 64 lanes: 32,768 cycles; 2 M bytes at 1 TB/s: 2,000
+    add = {"type": "elementwise", "elements": 1 << 20, "operands": 1, "ops_per_element": 2}
+    fast = costs([add], dataflow="OS", array=(32, 64), dram_gb_per_s=1000)
+    assert fast.bound == ("vector",)
+    assert fast.macs[0] == 0
+    assert fast.dram_bytes[0] == 2 << 20
+    slow = costs([add], dataflow="OS", array=(32, 64), dram_gb_per_s=1)
+    assert slow.bound == ("dram",)
+    pool = {"type": "pool", "H": 8, "W": 8, "C": 4, "R": 2, "S": 2}
+    assert costs([pool]).energy_j[0] > 0
+
+
+def test_an_empty_layer_costs_nothing() -> None:
+    # the XRBench encoding has filters larger than their input: 0 MACs, nothing to move
+    empty = {"type": "conv", "H": 2, "W": 2, "C": 8, "K": 8, "R": 3, "S": 3}
+    result = costs([empty, GEMM64])
+    assert result.latency_s[0] == 0 and result.energy_j[0] == 0 and result.bound[0] == "none"
+    assert result.latency_s[1] > 0
+
+
+def test_identical_layers_are_costed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    layers = [GEMM64, {"type": "gemm", "M": 8, "N": 8, "K": 8}] * 50
+    m = model(*layers)
+    shapes = layer_shapes(m)
+    assert len(shapes) == 2
+    seen: list[int] = []
+    real = model_module.cost_shapes
+
+    def spy(shapes, *args, **kwargs):
+        seen.append(len(shapes))
+        return real(shapes, *args, **kwargs)
+
+    monkeypatch.setattr(model_module, "cost_shapes", spy)
+    hw = system()
+    result = AnalyticalCostModel().model_cost(m, hw.sub_accelerators[0], hw)
+    assert seen == [2]
+    assert len(result.layers) == 100
+    assert np.all(result.layers.latency_s[::2] == result.layers.latency_s[0])
+    assert result.latency_s == pytest.approx(50 * result.layers.latency_s[:2].sum())
+
+
+def test_cache_hits_in_memory_and_on_disk(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    m, hw = model(GEMM64), system()
+    sub = hw.sub_accelerators[0]
+    first = AnalyticalCostModel(cache_dir=tmp_path).model_cost(m, sub, hw)
+    assert len(list(tmp_path.glob("*.npz"))) == 1
+
+    def boom(*args, **kwargs):
+        raise AssertionError("recomputed despite a cached result")
+
+    monkeypatch.setattr(model_module, "cost_shapes", boom)
+    again = AnalyticalCostModel(cache_dir=tmp_path).model_cost(m, sub, hw)  # fresh memory: disk
+    assert again.latency_s == first.latency_s and again.energy_j == first.energy_j
+    renamed = sub.model_copy(update={"name": "other"})  # the name is not part of the key
+    assert AnalyticalCostModel(cache_dir=tmp_path).model_cost(m, renamed, hw).sub_accelerator == "other"
+    with pytest.raises(AssertionError, match="recomputed"):  # any spec change misses
+        bigger = sub.model_copy(update={"global_buffer_kib": 1.0})
+        AnalyticalCostModel(cache_dir=tmp_path).model_cost(m, bigger, hw)
+
+
+def test_cache_is_memory_only_unless_asked(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(CACHE_ENV, raising=False)
+    assert CostCache().directory is None
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "c"))
+    m, hw = model(GEMM64), system()
+    AnalyticalCostModel().model_cost(m, hw.sub_accelerators[0], hw)
+    assert len(list((tmp_path / "c").glob("*.npz"))) == 1
+
+
+def test_energy_table_and_mode_are_part_of_the_key() -> None:
+    cache = CostCache()
+    m = model(GEMM64)
+    a, b = system(energy_table="accelergy-65nm"), system(energy_table="xrbench-maestro")
+    ea = AnalyticalCostModel(cache=cache).model_cost(m, a.sub_accelerators[0], a).energy_j
+    eb = AnalyticalCostModel(cache=cache).model_cost(m, b.sub_accelerators[0], b).energy_j
+    assert ea != eb
+    compat = AnalyticalCostModel(cache=cache, scalesim_compat=True).model_cost(m, a.sub_accelerators[0], a)
+    assert int(compat.layers.compute_cycles[0]) == 631  # GROUND_TRUTH 3.5, not the cached 632
+    assert len(cache) == 3
+
+
+def test_cost_table_build_works_on_an_xrbench_design() -> None:
+    system_k = load_hardware("xrbench-4k-K")
+    models = [load_model("ES_RITNet"), load_model("GE_FBNet_C")]
+    table = CostTable.build(get_cost_model("analytical"), system_k, models)
+    for name in ("ES_RITNet", "GE_FBNet_C"):
+        for i in range(2):
+            cost = table.get(name, i)
+            assert cost.latency_s > 0 and cost.energy_j > 0 and cost.dram_bytes > 0
+            assert cost.layers is not None
+            assert cost.latency_s == pytest.approx(float(cost.layers.latency_s.sum()))
+    # the 3072-PE big core is faster than the 1024-PE little one on the same model
+    assert table.latency_s("GE_FBNet_C", 0) < table.latency_s("GE_FBNet_C", 1) * 2
+
+
+def test_nvdla_ws_beats_im2col_ws_on_channel_deep_3x3() -> None:
+    # C = 64 fills the 64 rows exactly without im2col; im2col's R*S*C = 576 rows wastes a
+    # partial fold - and the C = 3 first layer is the opposite case (GROUND_TRUTH 8.3)
+    deep = {"type": "conv", "H": 30, "W": 30, "C": 64, "K": 64, "R": 3, "S": 3}
+    first = {"type": "conv", "H": 66, "W": 66, "C": 3, "K": 64, "R": 3, "S": 3}
+    nv = costs([deep, first], dataflow="WS", ws_variant="nvdla", array=(64, 64))
+    im = costs([deep, first], dataflow="WS", ws_variant="systolic", array=(64, 64))
+    assert nv.compute_cycles[0] < im.compute_cycles[0]
+    assert nv.compute_cycles[1] > im.compute_cycles[1]

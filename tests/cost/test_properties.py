@@ -1,0 +1,112 @@
+"""Invariants of the analytical model over random layers and arrays (hypothesis)."""
+
+from __future__ import annotations
+
+import numpy as np
+from costkit import costs, model
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from xrsim.cost.analytical.shapes import layer_shapes
+from xrsim.cost.analytical.systolic import systolic_counts
+
+FAST = settings(max_examples=60, deadline=None)
+small = st.integers(1, 48)
+
+
+@st.composite
+def mac_layers(draw: st.DrawFn) -> dict:
+    kind = draw(st.sampled_from(["conv", "depthwise", "grouped", "gemm", "attention"]))
+    if kind == "gemm":
+        return {"type": "gemm", "M": draw(st.integers(1, 300)), "N": draw(st.integers(1, 300)),
+                "K": draw(st.integers(1, 300))}
+    if kind == "attention":
+        return {"type": "attention_matmul", "M": draw(st.integers(1, 200)), "N": draw(st.integers(1, 200)),
+                "K": draw(st.integers(1, 96)), "heads": draw(st.integers(1, 8))}
+    r = draw(st.integers(1, 7))
+    g = draw(st.integers(1, 8))
+    c = g if kind == "depthwise" else g * draw(small)
+    k = c if kind == "depthwise" else (g if kind == "grouped" else 1) * draw(small)
+    groups = g if kind in ("depthwise", "grouped") else 1
+    h = draw(st.integers(r, 64))
+    return {"type": "conv", "H": h, "W": h, "C": c, "K": k, "R": r, "S": r, "groups": groups,
+            "stride": draw(st.integers(1, 3)), "batch": draw(st.integers(1, 2))}
+
+
+dataflows = st.sampled_from([("WS", "systolic"), ("WS", "nvdla"), ("OS", "systolic"),
+                             ("IS", "systolic"), ("RS", "systolic")])
+arrays = st.tuples(st.integers(1, 64), st.integers(1, 64))
+
+
+def hardware(flow: tuple[str, str], array: tuple[int, int], **extra: object) -> dict:
+    return {"dataflow": flow[0], "ws_variant": flow[1], "array": array, "num_pes": array[0] * array[1],
+            **extra}
+
+
+@FAST
+@given(mac_layers(), dataflows, arrays, st.booleans(), st.floats(0.2, 2.0))
+def test_latency_at_least_macs_over_pes(layer: dict, flow, array, compat: bool, ghz: float) -> None:
+    result = costs([layer], compat=compat, clock_ghz=ghz, **hardware(flow, array))
+    floor_s = result.macs[0] / (array[0] * array[1]) / (ghz * 1e9)
+    assert result.latency_s[0] >= floor_s * (1 - 1e-12)
+    assert 0.0 <= result.utilisation[0] <= 1.0
+
+
+@FAST
+@given(mac_layers(), dataflows, arrays, st.floats(0.5, 500.0), st.floats(1.0, 512.0))
+def test_latency_at_least_compulsory_dram_time(layer: dict, flow, array, gbps: float, kib: float) -> None:
+    result = costs([layer], dram_gb_per_s=gbps, global_buffer_kib=kib, **hardware(flow, array))
+    m = model(layer).layers[0]
+    compulsory = m.weight_elems + m.input_elems + m.output_elems
+    if m.macs == 0:
+        compulsory = 0
+    assert result.latency_s[0] >= compulsory / (gbps * 1e9) * (1 - 1e-12)
+    assert result.dram_bytes[0] >= compulsory
+
+
+@FAST
+@given(mac_layers(), dataflows, arrays, st.floats(0.25, 64.0), st.floats(1.0, 8.0))
+def test_energy_grows_with_dram_traffic(layer: dict, flow, array, kib: float, shrink: float) -> None:
+    # a smaller global buffer moves more (never fewer) bytes to DRAM, and costs more energy
+    big = costs([layer], global_buffer_kib=kib * shrink, dram_gb_per_s=16, **hardware(flow, array))
+    small_buf = costs([layer], global_buffer_kib=kib, dram_gb_per_s=16, **hardware(flow, array))
+    assert small_buf.dram_bytes[0] >= big.dram_bytes[0]
+    assert small_buf.energy_j[0] >= big.energy_j[0] * (1 - 1e-12)
+    if small_buf.dram_bytes[0] > big.dram_bytes[0]:
+        assert small_buf.energy_j[0] > big.energy_j[0]
+
+
+@FAST
+@given(mac_layers(), st.sampled_from(["WS", "OS", "IS"]), st.sampled_from(["systolic", "nvdla"]),
+       arrays, st.integers(0, 32), st.integers(0, 32))
+def test_more_pes_never_slower_in_the_systolic_forms(layer: dict, flow: str, variant: str, array,
+                                                      more_rows: int, more_cols: int) -> None:
+    shapes = layer_shapes(model(layer))
+    rows, cols = array
+    small_arr = systolic_counts(shapes, flow, rows, cols, ws_variant=variant)
+    large_arr = systolic_counts(shapes, flow, rows + more_rows, cols + more_cols, ws_variant=variant)
+    assert large_arr.cycles[0] <= small_arr.cycles[0]
+    assert large_arr.glb_accesses[0] <= small_arr.glb_accesses[0]
+
+
+@FAST
+@given(st.integers(1, 7), st.integers(1, 64), st.integers(1, 96), arrays, st.booleans())
+def test_depthwise_ws_utilisation_bounded_as_scalesim(r: int, c: int, extra: int, array,
+                                                      compat: bool) -> None:
+    # one channel per group maps Sc = 1 filter column: at most R*S of the Ar*Ac PEs work
+    # (SCALE-Sim: 0.85 % for 3 x 3 on 32 x 32)
+    h = r + extra
+    layer = {"type": "conv", "H": h, "W": h, "C": c, "K": c, "R": r, "S": r, "groups": c}
+    result = costs([layer], compat=compat, **hardware(("WS", "systolic"), array))
+    pes = array[0] * array[1]
+    compute_util = result.macs[0] / (result.compute_cycles[0] * pes)
+    assert compute_util <= r * r / pes + 1e-12
+    assert result.utilisation[0] <= compute_util + 1e-12
+
+
+def test_depthwise_3x3_on_32x32_utilisation_is_scalesims() -> None:
+    # GROUND_TRUTH.md 3.5: DP 3x3 on 58^2, 3,136 outputs x 9 MACs in 3,229 cycles on 1024 PEs
+    layer = {"type": "conv", "H": 58, "W": 58, "C": 1, "K": 1, "R": 3, "S": 3}
+    result = costs([layer], compat=True, dataflow="WS", array=(32, 32))
+    assert result.macs[0] / (result.compute_cycles[0] * 1024) == np.float64(3136 * 9 / (3229 * 1024))
+    assert round(100 * 3136 * 9 / (3229 * 1024), 2) == 0.85

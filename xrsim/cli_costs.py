@@ -1,0 +1,247 @@
+"""``python -m xrsim costs`` and ``validate-costs``: per-layer costs for architects and
+the documented comparison of the analytical model with the XRBench reference's MAESTRO.
+
+Bad input (a malformed ``--layer``, an unknown dataflow, a negative size) is a SpecError:
+one line, exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from xrsim.cost import ModelCost, cost_backends, get_cost_model
+from xrsim.cost.analytical import AnalyticalCostModel
+from xrsim.cost.analytical.validation import validation_report
+from xrsim.errors import SpecError
+from xrsim.hardware import DATAFLOWS, HardwareSystem, SubAccelerator, load_hardware
+from xrsim.specio import validate_spec
+from xrsim.workload.layers import ConvLayer, GemmLayer
+from xrsim.workload.library import load_model
+from xrsim.workload.model import Model
+
+LAYER_KEYS = {
+    "conv": ("H", "W", "C", "K", "R", "S", "stride", "groups", "batch", "padding"),
+    "gemm": ("M", "N", "K", "batch"),
+}
+# A one-off layer runs on this sub-accelerator unless --hardware names one: SCALE-Sim's
+# default buffers (3 x 64 KB), 8-bit words, an LPDDR4x-class 16 GB/s link and a NoC that
+# feeds every array edge PE each cycle.
+ONE_OFF_DRAM_GB_PER_S = 16.0
+ONE_OFF_BUFFER_KIB = 192
+ONE_OFF_PE_BUFFER_BYTES = 512
+UNBOUNDED = 1e12  # SCALE-Sim's CALC mode: no memory stalls
+
+
+def parse_layer(text: str, *, scalesim: bool = False) -> Model:
+    """``conv:H=56,W=56,C=64,K=64,R=3,S=3[,stride=..][,groups=..][,batch=..]`` or
+    ``gemm:M=..,N=..,K=..`` as a one-layer model. With ``scalesim`` a convolution counts
+    SCALE-Sim's ceil((H - R + U) / U) output rows (a partial last window included)."""
+    kind, sep, body = text.partition(":")
+    if not sep or kind not in LAYER_KEYS:
+        raise SpecError("--layer", None, f"expected conv:KEY=N,... or gemm:KEY=N,..., got {text!r}")
+    fields: dict[str, Any] = {}
+    for item in body.split(","):
+        match = re.fullmatch(r"\s*(\w+)\s*=\s*(-?\d+)\s*", item)
+        if not match:
+            raise SpecError("--layer", None, f"expected KEY=INTEGER, got {item!r} in {text!r}")
+        key, value = match.group(1), int(match.group(2))
+        if key not in LAYER_KEYS[kind]:
+            raise SpecError("--layer", key, f"unknown key for {kind}; known: {', '.join(LAYER_KEYS[kind])}")
+        if key in fields:
+            raise SpecError("--layer", key, "given twice")
+        fields[key] = value
+    cls = ConvLayer if kind == "conv" else GemmLayer
+    layer = validate_spec(cls, {"name": kind, "type": kind, **fields}, "--layer")
+    if scalesim and isinstance(layer, ConvLayer) and layer.padding == 0:
+        rows = -(-(layer.H - layer.R + layer.stride) // layer.stride)
+        cols = -(-(layer.W - layer.S + layer.stride) // layer.stride)
+        if rows > 0 and cols > 0:
+            layer = layer.model_copy(update={"H": (rows - 1) * layer.stride + layer.R,
+                                             "W": (cols - 1) * layer.stride + layer.S})
+    return Model(name=text, layers=(layer,))
+
+
+def parse_array(text: str) -> tuple[int, int]:
+    match = re.fullmatch(r"\s*(\d+)\s*[xX]\s*(\d+)\s*", text)
+    if not match or int(match.group(1)) < 1 or int(match.group(2)) < 1:
+        raise SpecError("--array", None, f"expected ROWSxCOLS with positive sizes, e.g. 32x32, got {text!r}")
+    return int(match.group(1)), int(match.group(2))
+
+
+def _dataflow(text: str) -> str:
+    flow = text.upper()
+    if flow not in DATAFLOWS:
+        raise SpecError("--dataflow", None, f"unknown dataflow {text!r}; known: {', '.join(DATAFLOWS)}")
+    return flow
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    update: dict[str, Any] = {}
+    if args.array:
+        rows, cols = parse_array(args.array)
+        update.update(array=(rows, cols), num_pes=rows * cols)
+    if args.dataflow:
+        update["dataflow"] = _dataflow(args.dataflow)
+    if args.ws_variant:
+        update["ws_variant"] = args.ws_variant
+    if args.clock_ghz is not None:
+        update["clock_ghz"] = args.clock_ghz
+    return update
+
+
+def _with(sub: SubAccelerator, update: dict[str, Any]) -> SubAccelerator:
+    return validate_spec(SubAccelerator, {**sub.model_dump(), **update}, "command line")
+
+
+def _one_off_system(args: argparse.Namespace) -> HardwareSystem:
+    rows, cols = parse_array(args.array or "32x32")
+    calc = args.scalesim_compat and args.dram_gb_per_s is None
+    dram = UNBOUNDED if calc else (args.dram_gb_per_s or ONE_OFF_DRAM_GB_PER_S)
+    sub = {"name": "array", "dataflow": "WS", "num_pes": rows * cols, "array": (rows, cols),
+           "global_buffer_kib": ONE_OFF_BUFFER_KIB, "pe_buffer_bytes": ONE_OFF_PE_BUFFER_BYTES,
+           "noc_words_per_cycle": UNBOUNDED if calc else rows + cols}
+    return validate_spec(HardwareSystem, {
+        "name": "one-off", "energy_table": args.energy_table or "accelergy-65nm",
+        "dram": {"bandwidth_gb_per_s": dram}, "sub_accelerators": [sub]}, "command line")
+
+
+def _pick_sub(system: HardwareSystem, name: str | None) -> SubAccelerator:
+    if name is None:
+        return system.sub_accelerators[0]
+    for sub in system.sub_accelerators:
+        if sub.name == name:
+            return sub
+    names = ", ".join(s.name for s in system.sub_accelerators)
+    raise SpecError("--sub", None, f"no sub-accelerator '{name}' in '{system.name}'; it has: {names}")
+
+
+def _layer_rows(cost: ModelCost) -> list[dict[str, Any]]:
+    layers = cost.layers
+    if layers is None:
+        return []
+    extra = getattr(layers, "compute_cycles", None)
+    return [{
+        "name": layers.names[i], "macs": int(layers.macs[i]), "cycles": round(float(layers.cycles[i])),
+        **({"compute_cycles": int(extra[i])} if extra is not None else {}),
+        "latency_s": float(layers.latency_s[i]), "energy_j": float(layers.energy_j[i]),
+        "dram_bytes": float(layers.dram_bytes[i]), "utilisation": float(layers.utilisation[i]),
+        "bound": layers.bound[i],
+    } for i in range(len(layers))]
+
+
+def _print_table(cost: ModelCost, system: HardwareSystem, sub: SubAccelerator, backend: str) -> None:
+    print(f"{cost.model} on {system.name}/{sub.name} ({sub.dataflow}, {sub.rows}x{sub.cols} PEs, "
+          f"{sub.clock_ghz:g} GHz, costs {backend}, energy table {system.energy.name})")
+    rows = _layer_rows(cost)
+    if rows:
+        head = f"{'layer':<24}{'MACs':>15}{'cycles':>13}{'bound':>9}{'util':>8}{'energy (J)':>13}"
+        print(head)
+        print("-" * len(head))
+        for r in rows:
+            print(f"{r['name'][:23]:<24}{r['macs']:>15,}{r['cycles']:>13,}{r['bound']:>9}"
+                  f"{r['utilisation']:>8.3f}{r['energy_j']:>13.4e}")
+        print("-" * len(head))
+    else:
+        print("(the table backend knows whole-model costs only)")
+    dram = f", DRAM {cost.dram_bytes:,.0f} B" if cost.dram_bytes is not None else ""
+    print(f"total: latency {cost.latency_s:.6e} s, energy {cost.energy_j:.6e} J{dram}")
+
+
+def _write_csv(path: Path, cost: ModelCost) -> None:
+    rows = _layer_rows(cost)
+    total = {"name": "TOTAL", "latency_s": cost.latency_s, "energy_j": cost.energy_j,
+             "dram_bytes": cost.dram_bytes if cost.dram_bytes is not None else ""}
+    fields = list(rows[0]) if rows else list(total)
+    try:
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+            writer.writerow(total)
+    except OSError as exc:
+        raise SpecError(path, None, f"cannot write CSV ({exc.strerror})") from None
+
+
+def cmd_costs(args: argparse.Namespace) -> int:
+    if args.layer:
+        model = parse_layer(args.layer, scalesim=args.scalesim_compat)
+        system = load_hardware(args.hardware) if args.hardware else _one_off_system(args)
+    else:
+        if not args.hardware or not args.model:
+            raise SpecError(None, "costs", "give --hardware and --model, or --layer")
+        system, model = load_hardware(args.hardware), load_model(args.model)
+    sub = _with(_pick_sub(system, args.sub), _overrides(args))
+    if args.costs == "analytical":
+        backend = AnalyticalCostModel(scalesim_compat=args.scalesim_compat)
+    elif args.scalesim_compat:
+        raise SpecError("--scalesim-compat", None, "applies to --costs analytical only")
+    else:
+        backend = get_cost_model(args.costs)
+    cost = backend.model_cost(model, sub, system)
+    if args.csv:
+        _write_csv(Path(args.csv), cost)
+    if args.json:
+        out: dict[str, Any] = {
+            "model": cost.model, "hardware": system.name, "sub_accelerator": sub.name,
+            "dataflow": sub.dataflow, "array": [sub.rows, sub.cols], "costs": args.costs,
+            "energy_table": system.energy.name, "latency_s": cost.latency_s,
+            "energy_j": cost.energy_j, "dram_bytes": cost.dram_bytes, "layers": _layer_rows(cost),
+        }
+        if args.layer:  # one layer: its figures at the top level, for scripts
+            out.update({k: v for k, v in out["layers"][0].items() if k != "name"})
+        print(json.dumps(out, indent=2))
+    else:
+        _print_table(cost, system, sub, args.costs)
+        if args.csv:
+            print(f"per-layer table written to {args.csv}")
+    return 0
+
+
+def cmd_validate_costs(args: argparse.Namespace) -> int:
+    text, summary = validation_report()
+    out = Path(args.out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise SpecError(out, None, f"cannot write ({exc.strerror})") from None
+    print(summary)
+    print(f"written to {out}")
+    return 0
+
+
+def add_cost_commands(subparsers: argparse._SubParsersAction) -> None:
+    """Register ``costs`` and ``validate-costs`` on the CLI's subparsers."""
+    costs = subparsers.add_parser(
+        "costs", help="per-layer latency, energy and bounds of a model, or of one layer",
+        description="Per-layer costs of --model on --hardware, or of one --layer on an array.")
+    costs.add_argument("--hardware", help="built-in design name or YAML path")
+    costs.add_argument("--model", help="built-in model name or YAML path")
+    costs.add_argument("--layer", help="one layer: conv:H=..,W=..,C=..,K=..,R=..,S=..[,stride=..]"
+                       "[,groups=..][,batch=..] (H, W inputs without padding; C, K totals) or "
+                       "gemm:M=..,N=..,K=..")
+    costs.add_argument("--costs", default="analytical", help="cost backend: " + ", ".join(cost_backends()))
+    costs.add_argument("--sub", help="sub-accelerator of a multi-accelerator design (default: the first)")
+    costs.add_argument("--array", help="override the PE array, ROWSxCOLS (e.g. 32x32)")
+    costs.add_argument("--dataflow", help="override the dataflow: " + ", ".join(DATAFLOWS))
+    costs.add_argument("--ws-variant", choices=("systolic", "nvdla"), help="WS mapping (default: the spec's)")
+    costs.add_argument("--clock-ghz", type=float, help="override the clock")
+    costs.add_argument("--scalesim-compat", action="store_true",
+                       help="SCALE-Sim v2's exact cycle counts; a one-off layer then runs stall-free "
+                            "(CALC mode) unless --dram-gb-per-s is given")
+    costs.add_argument("--dram-gb-per-s", type=float, help=f"one-off layer: DRAM link (default "
+                       f"{ONE_OFF_DRAM_GB_PER_S:g})")
+    costs.add_argument("--energy-table", help="one-off layer: energy table (default accelergy-65nm)")
+    costs.add_argument("--csv", metavar="FILE", help="write the per-layer table as CSV")
+    costs.add_argument("--json", action="store_true", help="print totals and per-layer list as JSON")
+    costs.set_defaults(handler=cmd_costs)
+
+    val = subparsers.add_parser(
+        "validate-costs", help="compare the analytical model with the XRBench reference's MAESTRO costs")
+    val.add_argument("--out", default="docs/validation.md", help="page to write (default %(default)s)")
+    val.set_defaults(handler=cmd_validate_costs)

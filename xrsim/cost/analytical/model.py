@@ -1,0 +1,135 @@
+"""The ``analytical`` cost backend: per-layer latency, energy and traffic from first
+principles, vectorised over the unique layers of a model and cached by content."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from xrsim.cost.analytical.cache import Arrays, CostCache, cache_key
+from xrsim.cost.analytical.energy import RF_ACCESSES_PER_MAC, layer_energy_j
+from xrsim.cost.analytical.memory import BOUNDS, combine, dram_words
+from xrsim.cost.analytical.row_stationary import rs_counts
+from xrsim.cost.analytical.shapes import LayerShapes, layer_shapes
+from xrsim.cost.analytical.systolic import ArrayCounts, systolic_counts
+from xrsim.cost.base import CostModel, LayerCosts, ModelCost, register_cost_model
+from xrsim.hardware.energy import EnergyTable
+from xrsim.hardware.spec import HardwareSystem, SubAccelerator
+from xrsim.workload.model import Model
+
+VERSION = "analytical-2"
+"""Bump when a formula changes: it is part of every cache key."""
+
+
+@dataclass(frozen=True)
+class AnalyticalLayerCosts(LayerCosts):
+    """LayerCosts plus the analytical model's intermediate counts, for reports and checks.
+
+    ``cycles`` is the whole latency in clock cycles; ``compute_cycles`` the array alone.
+    """
+
+    compute_cycles: np.ndarray
+    glb_accesses: np.ndarray
+    noc_words: np.ndarray
+    mapping_efficiency: np.ndarray
+
+
+_SHAPES: dict[str, LayerShapes] = {}
+
+
+def _shapes(model: Model) -> LayerShapes:
+    """Layer shapes of a model, parsed once per content (not a cost: parsing)."""
+    found = _SHAPES.get(model.content_hash)
+    if found is None:
+        found = _SHAPES[model.content_hash] = layer_shapes(model)
+    return found
+
+
+def _array_counts(shapes: LayerShapes, sub: SubAccelerator, compat: bool) -> ArrayCounts:
+    if sub.dataflow == "RS":
+        pe_words = int(sub.pe_buffer_bytes // sub.word_bytes)
+        return rs_counts(shapes, sub.rows, sub.cols, overhead=sub.rs_overhead, pe_buffer_words=pe_words)
+    return systolic_counts(shapes, sub.dataflow, sub.rows, sub.cols,
+                           ws_variant=sub.ws_variant, compat=compat)
+
+
+def cost_shapes(shapes: LayerShapes, sub: SubAccelerator, dram_bytes_per_s: float,
+                table: EnergyTable, *, compat: bool = False) -> Arrays:
+    """Per-row costs of ``shapes`` on ``sub``: the whole model, as numpy arrays."""
+    counts = _array_counts(shapes, sub, compat)
+    mac = shapes.is_mac
+    active = mac & (shapes.macs > 0)
+    word = sub.word_bytes
+    buffer_words = max(1, int(sub.global_buffer_bytes // 2 // word))
+    weight_buffer_words = buffer_words
+    if sub.dataflow == "RS":  # filter rows stay in the PE scratchpads: they hold weights too
+        weight_buffer_words += int(sub.num_pes * sub.pe_buffer_bytes // word)
+    dram_b = dram_words(shapes, buffer_words, weight_buffer_words) * word
+    link = dram_bytes_per_s / sub.clock_hz  # bytes per cycle
+    glb = np.where(active, counts.glb_accesses, np.where(mac, 0, shapes.in_elems + shapes.out_elems))
+    compute = np.where(active, counts.cycles, 0)
+    vector = np.where(mac, 0, shapes.vector_ops) / sub.lanes
+    terms = np.stack([compute.astype(float), glb / sub.noc_words_per_cycle, dram_b / link, vector])
+    edge = np.where(mac, sub.num_pes, sub.lanes)
+    first = np.minimum(shapes.weight_elems, edge) + np.minimum(shapes.in_elems, edge)
+    last = np.minimum(shapes.out_elems, edge)
+    busy = mac & ~active  # an empty (degenerate) layer does nothing at all
+    prologue = np.where(busy, 0, first * word / link)
+    epilogue = np.where(busy, 0, last * word / link)
+    lat = combine(terms, prologue, epilogue, sub.overlap)
+    latency_s = lat.cycles / sub.clock_hz
+    macs = np.where(active, shapes.macs, 0)
+    rf_per_mac = RF_ACCESSES_PER_MAC["RS" if sub.dataflow == "RS" else "systolic"]
+    energy = layer_energy_j(table, macs=macs, rf_accesses=macs * rf_per_mac, noc_words=glb,
+                            glb_accesses=glb, dram_bytes=dram_b,
+                            vector_ops=np.where(mac, 0, shapes.vector_ops), latency_s=latency_s)
+    util = np.where(lat.cycles > 0, macs / np.maximum(lat.cycles, 1e-300) / sub.num_pes, 0.0)
+    return {
+        "macs": macs, "cycles": lat.cycles, "compute_cycles": compute, "latency_s": latency_s,
+        "energy_j": energy, "dram_bytes": dram_b.astype(float), "utilisation": util,
+        "bound": lat.bound, "glb_accesses": glb, "noc_words": glb,
+        "mapping_efficiency": np.where(active, counts.mapping_efficiency, 0.0),
+    }
+
+
+@register_cost_model("analytical")
+class AnalyticalCostModel(CostModel):
+    """First-principles per-layer costs (docs/cost_model.md).
+
+    ``scalesim_compat`` makes the systolic compute cycles SCALE-Sim v2's exactly;
+    ``cache_dir`` (or ``XRSIM_COST_CACHE``) also keeps results on disk.
+    """
+
+    def __init__(self, *, scalesim_compat: bool = False, cache_dir: str | Path | None = None,
+                 cache: CostCache | None = None) -> None:
+        self.scalesim_compat = scalesim_compat
+        self.cache = cache if cache is not None else CostCache(cache_dir)
+
+    def layer_arrays(self, model: Model, sub: SubAccelerator, system: HardwareSystem) -> Arrays:
+        """Per-layer results of ``model`` on ``sub``, aligned with ``model.layers``."""
+        shapes = _shapes(model)
+        table = system.energy
+        key = cache_key(VERSION, str(self.scalesim_compat), shapes.key_bytes(),
+                        sub.model_dump_json(exclude={"name"}), system.dram.model_dump_json(),
+                        table.model_dump_json())
+        rows = self.cache.get(key)
+        if rows is None:
+            rows = cost_shapes(shapes, sub, system.dram.bytes_per_s, table, compat=self.scalesim_compat)
+            self.cache.put(key, rows)
+        return {name: values[shapes.inverse] for name, values in rows.items()}
+
+    def model_cost(self, model: Model, sub: SubAccelerator, system: HardwareSystem) -> ModelCost:
+        a = self.layer_arrays(model, sub, system)
+        layers = AnalyticalLayerCosts(
+            names=tuple(layer.name for layer in model.layers), macs=a["macs"], cycles=a["cycles"],
+            latency_s=a["latency_s"], energy_j=a["energy_j"], dram_bytes=a["dram_bytes"],
+            utilisation=a["utilisation"],
+            bound=tuple(BOUNDS[b] if b >= 0 else "none" for b in a["bound"].tolist()),
+            compute_cycles=a["compute_cycles"], glb_accesses=a["glb_accesses"],
+            noc_words=a["noc_words"], mapping_efficiency=a["mapping_efficiency"],
+        )
+        return ModelCost(model=model.name, sub_accelerator=sub.name,
+                         latency_s=float(a["latency_s"].sum()), energy_j=float(a["energy_j"].sum()),
+                         dram_bytes=float(a["dram_bytes"].sum()), layers=layers)
