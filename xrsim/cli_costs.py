@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from xrsim.cost import ModelCost, cost_backends, get_cost_model
+from xrsim.cost import CostModel, ModelCost, cost_backends, get_cost_model
 from xrsim.cost.analytical import AnalyticalCostModel
 from xrsim.cost.analytical.validation import validation_report
 from xrsim.errors import SpecError
@@ -149,7 +149,8 @@ def _print_table(cost: ModelCost, system: HardwareSystem, sub: SubAccelerator, b
     else:
         print("(the table backend knows whole-model costs only)")
     dram = f", DRAM {cost.dram_bytes:,.0f} B" if cost.dram_bytes is not None else ""
-    print(f"total: latency {cost.latency_s:.6e} s, energy {cost.energy_j:.6e} J{dram}")
+    util = f", utilisation {cost.utilisation:.3f}" if cost.utilisation is not None else ""
+    print(f"total: latency {cost.latency_s:.6e} s, energy {cost.energy_j:.6e} J{dram}{util}")
 
 
 def _write_csv(path: Path, cost: ModelCost) -> None:
@@ -176,6 +177,7 @@ def cmd_costs(args: argparse.Namespace) -> int:
             raise SpecError(None, "costs", "give --hardware and --model, or --layer")
         system, model = load_hardware(args.hardware), load_model(args.model)
     sub = _with(_pick_sub(system, args.sub), _overrides(args))
+    backend: CostModel
     if args.costs == "analytical":
         backend = AnalyticalCostModel(scalesim_compat=args.scalesim_compat)
     elif args.scalesim_compat:
@@ -190,7 +192,8 @@ def cmd_costs(args: argparse.Namespace) -> int:
             "model": cost.model, "hardware": system.name, "sub_accelerator": sub.name,
             "dataflow": sub.dataflow, "array": [sub.rows, sub.cols], "costs": args.costs,
             "energy_table": system.energy.name, "latency_s": cost.latency_s,
-            "energy_j": cost.energy_j, "dram_bytes": cost.dram_bytes, "layers": _layer_rows(cost),
+            "energy_j": cost.energy_j, "dram_bytes": cost.dram_bytes,
+            "utilisation": cost.utilisation, "layers": _layer_rows(cost),
         }
         if args.layer:  # one layer: its figures at the top level, for scripts
             out.update({k: v for k, v in out["layers"][0].items() if k != "name"})

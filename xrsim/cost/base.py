@@ -38,13 +38,15 @@ class LayerCosts:
 
 @dataclass(frozen=True)
 class ModelCost:
-    """Whole-model cost; ``layers`` is None when the backend knows only model totals."""
+    """Whole-model cost; ``layers`` is None when the backend knows only model totals.
+    ``utilisation`` is MACs / (PEs x cycles) over the whole model."""
 
     model: str
     sub_accelerator: str
     latency_s: float
     energy_j: float
     dram_bytes: float | None = None
+    utilisation: float | None = None
     layers: LayerCosts | None = None
 
 

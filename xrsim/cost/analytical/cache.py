@@ -52,7 +52,7 @@ class CostCache:
         if self.directory is not None:
             self.directory.mkdir(parents=True, exist_ok=True)
             tmp = self.directory / f"{key}.tmp.npz"
-            np.savez(tmp, **arrays)
+            np.savez(tmp, **arrays)  # type: ignore[arg-type]  # numpy's stub types **kwds badly
             tmp.replace(self.directory / f"{key}.npz")  # atomic: readers never see half a file
 
     def clear(self) -> None:

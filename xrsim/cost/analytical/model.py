@@ -132,4 +132,6 @@ class AnalyticalCostModel(CostModel):
         )
         return ModelCost(model=model.name, sub_accelerator=sub.name,
                          latency_s=float(a["latency_s"].sum()), energy_j=float(a["energy_j"].sum()),
-                         dram_bytes=float(a["dram_bytes"].sum()), layers=layers)
+                         dram_bytes=float(a["dram_bytes"].sum()),
+                         utilisation=float(a["macs"].sum()) / (sub.num_pes * float(a["cycles"].sum())),
+                         layers=layers)
