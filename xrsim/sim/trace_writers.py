@@ -35,6 +35,11 @@ def write_jsonl(trace: Trace, path: Path) -> None:
             handle.write(json.dumps({"kind": "block", **asdict(b)}) + "\n")
 
 
+def _us(value_s: float) -> float:
+    """Microseconds to the nanosecond: finer digits are float noise."""
+    return round(units.s_to_us(value_s), 3)
+
+
 def chrome_trace(trace: Trace) -> dict:
     """The trace as Chrome trace events: a complete ("X") event per execution slice (per
     block when block records were asked for) on its sub-accelerator's track, and an
@@ -54,12 +59,11 @@ def chrome_trace(trace: Trace) -> dict:
                   {"model": s.model, "frame": s.frame}) for s in trace.execution_slices()]
     for tid, name, start, end, args in spans:
         events.append({"ph": "X", "pid": pid, "tid": tid, "name": name, "cat": args["model"],
-                       "ts": units.s_to_us(start), "dur": units.s_to_us(end - start), "args": args})
+                       "ts": _us(start), "dur": _us(end - start), "args": args})
     for r in trace.records:
         if r.dropped:
             events.append({"ph": "i", "s": "t", "pid": pid, "tid": drops_tid, "name": f"{r.model}#{r.frame}",
-                           "ts": units.s_to_us(r.completion_s),
-                           "args": {"deadline_us": units.s_to_us(r.deadline_s)}})
+                           "ts": _us(r.completion_s), "args": {"deadline_us": _us(r.deadline_s)}})
     return {"traceEvents": events, "displayTimeUnit": "ms"}
 
 
