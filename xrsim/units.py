@@ -41,6 +41,10 @@ def gb_per_s_to_bytes_per_s(value: float) -> float:
     return value * GB_PER_S
 
 
+def j_to_mj(value_j: float) -> float:
+    return value_j / 1e-3
+
+
 def pj_to_j(value_pj: float) -> float:
     return value_pj * PJ
 
