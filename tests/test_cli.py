@@ -42,8 +42,12 @@ def test_negative_jitter_bound(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     assert "models[0].jitter.bound_ms" in err and str(path) in err
 
 
-def test_engine_options_need_mode_default(capsys: pytest.CaptureFixture[str]) -> None:
+def test_engine_options_need_mode_default(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert "mode: " in _error(capsys, ["run", "--scheduler", "edf"])
+    path = tmp_path / "s.yaml"
+    path.write_text("name: s\nmodels:\n  - {model: KD_res8_narrow, fps: 3, phase_ms: 2}\n")
+    assert "cannot apply phase_ms" in _error(capsys, ["run", "--scenario", str(path)])
+    assert main([*FAST, "--scenario", str(path)]) == 0  # mode default applies it
 
 
 def test_config_file_and_flags(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

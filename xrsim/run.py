@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +53,24 @@ class RunResult:
         }
 
 
+def _engine_config(mode: str, scenario: Scenario, config: SimConfig | str | Path | None,
+                   overrides: Mapping[str, object]) -> SimConfig | None:
+    """The default engine's options (``config`` with ``overrides`` on top); None in mode
+    ``xrbench``, which refuses options it could only ignore."""
+    if mode == "default":
+        base = load_sim_config(config) if isinstance(config, (str, Path)) else config
+        return build_sim_config(base, overrides)
+    given = sorted(k for k, v in overrides.items() if v is not None)
+    if config is not None or given:
+        raise SpecError(None, "mode", "mode 'xrbench' is the reference runtime and takes no "
+                        f"engine options ({', '.join(given) or 'config'}); use mode 'default'")
+    timed = [u.model for u in scenario.uses if u.phase_ms or u.jitter is not None]
+    if timed:
+        raise SpecError(None, "mode", "mode 'xrbench' releases frames on the reference's tick grid "
+                        f"and cannot apply phase_ms or jitter ({', '.join(timed)}); use mode 'default'")
+    return None
+
+
 def simulate(
     system: HardwareSystem | str | Path,
     scenario: Scenario | str | Path,
@@ -96,15 +115,7 @@ def simulate(
         "preemptive": preemptive, "shared_dram": shared_dram, "drop_policy": drop_policy,
         "warmup_s": warmup_s, "record_blocks": record_blocks,
     }
-    sim_config: SimConfig | None = None
-    if mode == "xrbench":
-        given = sorted(k for k, v in overrides.items() if v is not None)
-        if config is not None or given:
-            raise SpecError(None, "mode", "mode 'xrbench' is the reference runtime and takes no "
-                            f"engine options ({', '.join(given) or 'config'}); use mode 'default'")
-    else:
-        base = load_sim_config(config) if isinstance(config, (str, Path)) else config
-        sim_config = build_sim_config(base, overrides)
+    sim_config = _engine_config(mode, scenario, config, overrides)
     table = CostTable.build(get_cost_model(costs), system, scenario.models.values())
     duration = REFERENCE_DURATION_S if duration_s is None else duration_s
     if sim_config is None:

@@ -62,7 +62,8 @@ def group_stats(records: Sequence[InferenceRecord], window_s: float) -> GroupSta
         mean_latency = float(latency.mean())
         per_frame = energy / len(done)
         edp = per_frame * mean_latency
-        antt = float(np.mean([r.latency_s / r.isolated_s for r in done if r.isolated_s > 0]))
+        ntt = [r.latency_s / r.isolated_s for r in done if r.isolated_s > 0]
+        antt = float(np.mean(ntt)) if ntt else None
     return GroupStats(
         frames=frames, completed=len(done), dropped=dropped, missed=missed,
         miss_rate=missed / frames if frames else 0.0, drop_rate=dropped / frames if frames else 0.0,

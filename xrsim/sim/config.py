@@ -4,6 +4,7 @@ shared DRAM, drop policy, warm-up. A pydantic spec, so that it can live in a YAM
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -91,7 +92,7 @@ def load_sim_config(path: str | Path) -> SimConfig:
     return validate_spec(SimConfig, read_yaml(Path(path)), path)
 
 
-def build_sim_config(base: SimConfig | None, overrides: dict[str, object]) -> SimConfig:
+def build_sim_config(base: SimConfig | None, overrides: Mapping[str, object]) -> SimConfig:
     """``base`` with the non-None ``overrides`` applied, validated as a whole."""
     data = (base or SimConfig()).model_dump()
     data.update({k: v for k, v in overrides.items() if v is not None})
