@@ -52,6 +52,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         args.hardware, args.scenario, mode=args.mode, costs=args.costs, seed=args.seed,
         duration_s=args.duration_s, config=args.config, scheduler=args.scheduler,
         placement=args.placement, granularity=args.granularity, preemptive=args.preemptive,
+        migration=args.migration,
         shared_dram=args.shared_dram, drop_policy=args.drop_policy, warmup_s=args.warmup_s,
         record_blocks=record_blocks,
     )
@@ -146,6 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
     engine.add_argument("--preemptive", action="store_const", const=True,
                         help="with blocks: a waiting frame of higher priority takes over at the next "
                              "block boundary")
+    engine.add_argument("--migration", action="store_const", const=True,
+                        help="a preempted frame may resume on another sub-accelerator (at a cost)")
     engine.add_argument("--shared-dram", action="store_const", const=True,
                         help="sub-accelerators share the DRAM bandwidth (default: as the system says)")
     engine.add_argument("--drop-policy", help="deadline (default), never or predicted_miss")

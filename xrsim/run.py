@@ -84,6 +84,7 @@ def simulate(
     placement: str | None = None,
     granularity: str | None = None,
     preemptive: bool | None = None,
+    migration: bool | None = None,
     shared_dram: bool | None = None,
     drop_policy: str | None = None,
     warmup_s: float | None = None,
@@ -112,8 +113,8 @@ def simulate(
         raise SpecError(None, "duration_s", f"must be > 0, got {duration_s}")
     overrides = {
         "scheduler": scheduler, "placement": placement, "granularity": granularity,
-        "preemptive": preemptive, "shared_dram": shared_dram, "drop_policy": drop_policy,
-        "warmup_s": warmup_s, "record_blocks": record_blocks,
+        "preemptive": preemptive, "migration": migration, "shared_dram": shared_dram,
+        "drop_policy": drop_policy, "warmup_s": warmup_s, "record_blocks": record_blocks,
     }
     sim_config = _engine_config(mode, scenario, config, overrides)
     table = CostTable.build(get_cost_model(costs), system, scenario.models.values())

@@ -35,9 +35,6 @@ class Granularity:
             return cls(int(count))
         raise ValueError("expected 'model' or 'block:N' with N a whole number >= 1")
 
-    def __str__(self) -> str:
-        return "model" if self.layers_per_block is None else f"block:{self.layers_per_block}"
-
 
 class SimConfig(BaseModel):
     """Options of the default engine; every field has a default, so ``SimConfig()`` is a
