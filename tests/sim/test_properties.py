@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -130,12 +131,20 @@ def test_the_same_seed_gives_the_same_trace(case: dict) -> None:
 @settings(max_examples=25, deadline=None)
 @given(st.integers(0, 2**32 - 1), st.integers(1, 2**32 - 1), st.sampled_from([0.2, 0.5, 0.8]))
 def test_a_different_seed_changes_cascades(seed: int, step: int, p: float) -> None:
-    # 100 frames of a cascade with trigger probability p: two seeds agree on every frame
+    # 100 frames of a cascade with trigger probability p and ample capacity: the logged
+    # frames of the dependant are its triggered ones, and two seeds agree on every frame
     # with probability (p^2 + (1 - p)^2)^100 < 1e-16.
     scn = scenario([{"model": "u", "fps": 100}, {"model": "d", "fps": 100}], {"u": 1, "d": 1},
                    [{"from": "u", "to": "d", "probability": p}])
-    first = build_sources(scn, 1.0, seed)[1].triggered
-    again = build_sources(scn, 1.0, seed)[1].triggered
-    other = build_sources(scn, 1.0, (seed + step) % 2**32)[1].triggered
-    assert (first == again).all()
-    assert (first != other).any()
+    costs = {"u": [(1, 1, 0)], "d": [(1, 1, 0)]}
+
+    def dependant_frames(s: int) -> list[int]:
+        trace = run(scn, system(1), costs, duration_ms=1000, seed=s)
+        assert not any(r.dropped for r in trace)
+        assert sorted(r.frame for r in trace.of_model("d")) == \
+            np.flatnonzero(build_sources(scn, 1.0, s)[1].triggered).tolist()
+        return sorted(r.frame for r in trace.of_model("d"))
+
+    first = dependant_frames(seed)
+    assert first == dependant_frames(seed)
+    assert first != dependant_frames((seed + step) % 2**32)
