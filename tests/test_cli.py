@@ -61,6 +61,16 @@ def test_config_file_and_flags(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     assert str(config) in err and "schedule: unknown field" in err
 
 
+def test_validate_knows_engine_configs(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text("scheduler: edf\ngranularity: block:4\npreemptive: true\n")
+    assert main(["validate", str(config)]) == 0
+    assert "engine config: scheduler edf, placement latency_greedy, granularity block:4, preemptive" in \
+        capsys.readouterr().out
+    config.write_text("scheduler: edf\ngranularity: block\n")
+    assert "granularity: " in _error(capsys, ["validate", str(config)])
+
+
 def test_run_json_has_stats_and_trace_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     files = ["--trace-json", str(tmp_path / "t.json"), "--trace-jsonl", str(tmp_path / "t.jsonl"),
              "--records-csv", str(tmp_path / "r.csv")]

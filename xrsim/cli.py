@@ -16,6 +16,7 @@ from xrsim.errors import SpecError
 from xrsim.hardware import HardwareSystem, list_hardware
 from xrsim.hardware.library import load_hardware_file
 from xrsim.run import MODES, RunResult, simulate
+from xrsim.sim.config import SimConfig, load_sim_config
 from xrsim.sim.placement import placement_names
 from xrsim.sim.schedulers import scheduler_names
 from xrsim.sim.trace import write_timeline_csv
@@ -113,8 +114,12 @@ def _describe(path: Path) -> str:
         scenario = load_scenario_file(path)
         return (f"scenario '{scenario.name}': {len(scenario.uses)} models, "
                 f"{len(scenario.spec.cascades)} cascade(s)")
-    raise SpecError(path, None, "not a hardware system (sub_accelerators), model (layers) "
-                                "or scenario (models) spec")
+    if isinstance(data, dict) and data and set(data) <= set(SimConfig.model_fields):
+        config = load_sim_config(path)
+        return (f"engine config: scheduler {config.scheduler}, placement {config.placement}, "
+                f"granularity {config.granularity}{', preemptive' if config.preemptive else ''}")
+    raise SpecError(path, None, "not a hardware system (sub_accelerators), model (layers), "
+                                "scenario (models) or engine config (scheduler, ...) spec")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -166,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     lst.add_argument("--json", action="store_true")
     lst.set_defaults(handler=cmd_list)
 
-    val = sub.add_parser("validate", help="check spec files (hardware, model or scenario)")
+    val = sub.add_parser("validate", help="check spec files (hardware, model, scenario or engine config)")
     val.add_argument("files", nargs="+", metavar="FILE")
     val.set_defaults(handler=cmd_validate)
     return parser
