@@ -3,6 +3,7 @@ the reference mode's published result."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from xrsim import simulate
 from xrsim.cli import main
+from xrsim.sim.trace import write_timeline_csv
 
 FAST = ["run", "--mode", "default", "--hardware", "xrbench-8k-J", "--scenario", "ar_gaming",
         "--duration-s", "0.2"]
@@ -91,6 +93,22 @@ def test_list_names_schedulers_and_placements(capsys: pytest.CaptureFixture[str]
     assert out["schedulers"] == ["edf", "fcfs", "llf", "rate_monotonic", "round_robin", "xrbench"]
     assert out["placements"] == ["affinity", "edp_greedy", "energy_greedy", "latency_greedy"]
     assert "default" in out["modes"]
+
+
+# SHA-256 of the reference-format timeline CSV of VR gaming on A-4K and B-4K. At
+# development time both files matched the reference's own schedule CSVs
+# (schedule_VR_gaming__Single_4K__{WS,OS}.csv) row for row, every time identical to the
+# printed microsecond; the digests pin that, so any change to mode xrbench shows here.
+TIMELINE_SHA256 = {
+    "xrbench-4k-A": "4986724979216c6a7b7e4130ce0c6b0087f4c7040ddfae90d9db8e0e749ae9d6",
+    "xrbench-4k-B": "769c7442d736fe077fabfdfed13007c223cd523d6c71c772f7270474979252ae",
+}
+
+
+@pytest.mark.parametrize("hardware", sorted(TIMELINE_SHA256))
+def test_xrbench_mode_timeline_is_unchanged(hardware: str, tmp_path: Path) -> None:
+    write_timeline_csv(simulate(hardware, "vr_gaming").trace, tmp_path / "t.csv")
+    assert hashlib.sha256((tmp_path / "t.csv").read_bytes()).hexdigest() == TIMELINE_SHA256[hardware]
 
 
 # The XRBench reference's published run of VR gaming on design A-4K (Single_4K, WS):
