@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from xrsim.cost.base import CostTable
+from xrsim.cost.base import CostTable, ModelCost
 from xrsim.errors import SpecError
 from xrsim.sim.job import Job
 from xrsim.workload.scenario import Scenario
@@ -45,6 +45,32 @@ def _make(latency: np.ndarray, energy: np.ndarray, dram: np.ndarray | None,
     )
 
 
+def _whole(cost: ModelCost, n_layers: int) -> BlockCosts:
+    """The whole model as one block, at the backend's model totals."""
+    dram = cost.dram_bytes
+    if dram is None and cost.layers is not None:
+        dram = float(cost.layers.dram_bytes.sum())
+    return _make(np.array([cost.latency_s]), np.array([cost.energy_j]),
+                 None if dram is None else np.array([dram]), ((0, n_layers),))
+
+
+def _in_blocks(cost: ModelCost, n: int) -> BlockCosts:
+    """Blocks of ``n`` consecutive layers (the last one takes the remainder)."""
+    if cost.layers is None:
+        raise SpecError(None, "granularity", (
+            f"'block:{n}' needs per-layer costs, but the cost backend gives only whole-model "
+            f"costs for '{cost.model}'; use granularity 'model' or a per-layer backend "
+            "(e.g. --costs analytical)"))
+    starts = np.arange(0, len(cost.layers), n)
+    ends = np.minimum(starts + n, len(cost.layers))
+    return _make(
+        np.add.reduceat(cost.layers.latency_s, starts),
+        np.add.reduceat(cost.layers.energy_j, starts),
+        np.add.reduceat(cost.layers.dram_bytes, starts),
+        tuple(zip(starts.tolist(), ends.tolist(), strict=True)),
+    )
+
+
 @dataclass(frozen=True)
 class BlockTable:
     """Block costs of every (model, sub-accelerator index) of a run."""
@@ -57,28 +83,11 @@ class BlockTable:
         """Whole models (``layers_per_block`` None) need only model totals; blocks need the
         backend's per-layer costs and fail with one SpecError naming ``granularity`` when
         it has none."""
-        out: dict[tuple[str, int], BlockCosts] = {}
-        for (name, i), cost in table.costs.items():
-            n_layers = len(scenario.models[name].layers)
-            if layers_per_block is None:
-                dram = None if cost.dram_bytes is None else np.array([cost.dram_bytes])
-                out[(name, i)] = _make(np.array([cost.latency_s]), np.array([cost.energy_j]), dram,
-                                       ((0, n_layers),))
-                continue
-            if cost.layers is None:
-                raise SpecError(None, "granularity", (
-                    f"'block:{layers_per_block}' needs per-layer costs, but the cost backend gives only "
-                    f"whole-model costs for '{name}'; use granularity 'model' or a per-layer "
-                    "backend (e.g. --costs analytical)"))
-            n = layers_per_block
-            starts = np.arange(0, len(cost.layers), n)
-            ends = np.minimum(starts + n, len(cost.layers))
-            out[(name, i)] = _make(
-                np.add.reduceat(cost.layers.latency_s, starts),
-                np.add.reduceat(cost.layers.energy_j, starts),
-                np.add.reduceat(cost.layers.dram_bytes, starts),
-                tuple(zip(starts.tolist(), ends.tolist(), strict=True)),
-            )
+        out = {
+            key: (_whole(cost, len(scenario.models[key[0]].layers)) if layers_per_block is None
+                  else _in_blocks(cost, layers_per_block))
+            for key, cost in table.costs.items()
+        }
         return cls(costs=out, num_subs=len(table.system.sub_accelerators))
 
     def get(self, model: str, sub: int) -> BlockCosts:
