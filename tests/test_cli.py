@@ -13,8 +13,9 @@ from xrsim import simulate
 from xrsim.cli import main
 from xrsim.sim.trace import write_timeline_csv
 
-FAST = ["run", "--mode", "default", "--hardware", "xrbench-8k-J", "--scenario", "ar_gaming",
-        "--duration-s", "0.2"]
+# Modes and backends are spelled out: the defaults of `run` are due to change.
+FAST = ["run", "--mode", "default", "--costs", "table", "--hardware", "xrbench-8k-J",
+        "--scenario", "ar_gaming", "--duration-s", "0.2"]
 
 
 def _error(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
@@ -45,10 +46,10 @@ def test_negative_jitter_bound(capsys: pytest.CaptureFixture[str], tmp_path: Pat
 
 
 def test_engine_options_need_mode_default(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    assert "mode: " in _error(capsys, ["run", "--scheduler", "edf"])
+    assert "mode: " in _error(capsys, ["run", "--mode", "xrbench", "--scheduler", "edf"])
     path = tmp_path / "s.yaml"
     path.write_text("name: s\nmodels:\n  - {model: KD_res8_narrow, fps: 3, phase_ms: 2}\n")
-    assert "cannot apply phase_ms" in _error(capsys, ["run", "--scenario", str(path)])
+    assert "cannot apply phase_ms" in _error(capsys, ["run", "--mode", "xrbench", "--scenario", str(path)])
     assert main([*FAST, "--scenario", str(path)]) == 0  # mode default applies it
 
 
@@ -107,7 +108,8 @@ TIMELINE_SHA256 = {
 
 @pytest.mark.parametrize("hardware", sorted(TIMELINE_SHA256))
 def test_xrbench_mode_timeline_is_unchanged(hardware: str, tmp_path: Path) -> None:
-    write_timeline_csv(simulate(hardware, "vr_gaming").trace, tmp_path / "t.csv")
+    result = simulate(hardware, "vr_gaming", mode="xrbench", costs="table")
+    write_timeline_csv(result.trace, tmp_path / "t.csv")
     assert hashlib.sha256((tmp_path / "t.csv").read_bytes()).hexdigest() == TIMELINE_SHA256[hardware]
 
 
@@ -115,7 +117,7 @@ def test_xrbench_mode_timeline_is_unchanged(hardware: str, tmp_path: Path) -> No
 # overall score 86.466141 (summed in float32 by the reference), first two timeline rows
 # (dispatch, completion in ms) as below.
 def test_xrbench_mode_still_reproduces_the_reference(tmp_path: Path) -> None:
-    result = simulate("xrbench-4k-A", "vr_gaming")
+    result = simulate("xrbench-4k-A", "vr_gaming", mode="xrbench", costs="table")
     assert result.score.score == pytest.approx(86.466141, abs=1e-4)
     first = [(r.model, round(r.dispatch_s * 1e3, 6), round(r.completion_s * 1e3, 6))
              for r in result.trace.records[:2]]

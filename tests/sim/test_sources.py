@@ -98,8 +98,8 @@ def test_an_untriggered_frame_is_no_frame_and_never_runs() -> None:
 def test_warmup_leaves_early_frames_out_of_the_score() -> None:
     from xrsim import simulate
 
-    full = simulate("xrbench-8k-J", "ar_gaming", mode="default")
-    warm = simulate("xrbench-8k-J", "ar_gaming", mode="default", warmup_s=0.1)
+    full = simulate("xrbench-8k-J", "ar_gaming", mode="default", costs="table")
+    warm = simulate("xrbench-8k-J", "ar_gaming", mode="default", costs="table", warmup_s=0.1)
     assert len(warm.trace) == len(full.trace)  # the trace keeps everything
     assert warm.stats.run.frames == sum(1 for r in full.trace if r.release_s >= 0.1)
     assert warm.stats.window_s == pytest.approx(full.stats.window_s - 0.1)
