@@ -96,10 +96,10 @@ def simulate(
     docs/engine.md, configured by ``config`` (a SimConfig or a YAML path) with any
     keyword option given here taking precedence over it.
 
-    >>> r = simulate("xrbench-4k-A", "vr_gaming")
+    >>> r = simulate("xrbench-4k-A", "vr_gaming", mode="xrbench", costs="table")
     >>> round(r.score.score, 2)
     86.47
-    >>> r = simulate("xrbench-8k-J", "ar_gaming", mode="default", scheduler="llf")
+    >>> r = simulate("xrbench-8k-J", "ar_gaming", mode="default", costs="table", scheduler="llf")
     >>> r.config.scheduler, r.stats.run.frames > 0
     ('llf', True)
     """
