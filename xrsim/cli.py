@@ -17,7 +17,11 @@ from xrsim.errors import SpecError
 from xrsim.hardware import HardwareSystem, list_hardware
 from xrsim.hardware.library import load_hardware_file
 from xrsim.run import MODES, RunResult, simulate
+from xrsim.sim.config import SimConfig, load_sim_config
+from xrsim.sim.placement import placement_names
+from xrsim.sim.schedulers import scheduler_names
 from xrsim.sim.trace import write_timeline_csv
+from xrsim.sim.trace_writers import write_chrome_trace, write_jsonl, write_records_csv
 from xrsim.specio import read_yaml
 from xrsim.workload import Model, list_models, list_scenarios
 from xrsim.workload.library import load_model_file, load_scenario_file
@@ -39,19 +43,35 @@ def _print_run(result: RunResult) -> None:
     print("-" * len(header))
     print(f"{'scenario (mean of models)':<45}{s.rt:>8.3f}{s.en:>8.3f}{s.qoe:>8.3f}")
     print(f"XRBench score: {s.score:.3f}")
+    r = result.stats.run
+    print(f"miss rate {r.miss_rate:.3f}, drop rate {r.drop_rate:.3f}, utilisation "
+          + ", ".join(f"{n} {u:.2f}" for n, u in result.stats.utilisation.items()))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    result = simulate(args.hardware, args.scenario, mode=args.mode, costs=args.costs,
-                      seed=args.seed, duration_s=args.duration_s)
-    if args.trace_csv:
-        write_timeline_csv(result.trace, Path(args.trace_csv))
+    record_blocks = True if args.trace_blocks else None
+    result = simulate(
+        args.hardware, args.scenario, mode=args.mode, costs=args.costs, seed=args.seed,
+        duration_s=args.duration_s, config=args.config, scheduler=args.scheduler,
+        placement=args.placement, granularity=args.granularity, preemptive=args.preemptive,
+        migration=args.migration,
+        shared_dram=args.shared_dram, drop_policy=args.drop_policy, warmup_s=args.warmup_s,
+        record_blocks=record_blocks,
+    )
+    writers = [(args.trace_csv, write_timeline_csv, "timeline"),
+               (args.records_csv, write_records_csv, "records"),
+               (args.trace_jsonl, write_jsonl, "JSON lines trace"),
+               (args.trace_json, write_chrome_trace, "Chrome trace")]
+    for file, write, _ in writers:
+        if file:
+            write(result.trace, Path(file))
     if args.json:
         print(json.dumps(result.to_dict(), indent=2))
     else:
         _print_run(result)
-        if args.trace_csv:
-            print(f"timeline written to {args.trace_csv}")
+        for file, _, what in writers:
+            if file:
+                print(f"{what} written to {file}")
     return 0
 
 
@@ -64,6 +84,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         "models": list_models(),
         "cost backends": cost_backends(),
         "modes": list(MODES),
+        "schedulers": scheduler_names(),
+        "placements": placement_names(),
     }
     if args.json:
         print(json.dumps(what, indent=2))
@@ -95,8 +117,12 @@ def _describe(path: Path) -> str:
         scenario = load_scenario_file(path)
         return (f"scenario '{scenario.name}': {len(scenario.uses)} models, "
                 f"{len(scenario.spec.cascades)} cascade(s)")
-    raise SpecError(path, None, "not a hardware system (sub_accelerators), model (layers) "
-                                "or scenario (models) spec")
+    if isinstance(data, dict) and data and set(data) <= set(SimConfig.model_fields):
+        config = load_sim_config(path)
+        return (f"engine config: scheduler {config.scheduler}, placement {config.placement}, "
+                f"granularity {config.granularity}{', preemptive' if config.preemptive else ''}")
+    raise SpecError(path, None, "not a hardware system (sub_accelerators), model (layers), "
+                                "scenario (models) or engine config (scheduler, ...) spec")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -115,12 +141,32 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--hardware", default="xrbench-4k-A", help="built-in design name or YAML path")
     run.add_argument("--scenario", default="vr_gaming", help="built-in scenario name or YAML path")
     run.add_argument("--mode", default="xrbench", choices=MODES,
-                     help="xrbench: the reference runtime's semantics")
+                     help="xrbench: the reference runtime's semantics; default: the engine of "
+                          "docs/engine.md (the options below)")
     run.add_argument("--costs", default="table", help="cost backend: " + ", ".join(cost_backends()))
     run.add_argument("--seed", type=int, default=0, help="seed of the run's random streams")
     run.add_argument("--duration-s", type=float, default=None,
                      help="simulated time (default: the reference's 0.7 s)")
+    engine = run.add_argument_group("mode default (override --config)")
+    engine.add_argument("--config", metavar="FILE", help="engine options as YAML (a SimConfig)")
+    engine.add_argument("--scheduler", help="one of: " + ", ".join(scheduler_names()))
+    engine.add_argument("--placement", help="one of: " + ", ".join(placement_names()))
+    engine.add_argument("--granularity", help="model (whole models) or block:N (N layers a block)")
+    engine.add_argument("--preemptive", action="store_const", const=True,
+                        help="with blocks: a waiting frame of higher priority takes over at the next "
+                             "block boundary")
+    engine.add_argument("--migration", action="store_const", const=True,
+                        help="a preempted frame may resume on another sub-accelerator (at a cost)")
+    engine.add_argument("--shared-dram", action="store_const", const=True,
+                        help="sub-accelerators share the DRAM bandwidth (default: as the system says)")
+    engine.add_argument("--drop-policy", help="deadline (default), never or predicted_miss")
+    engine.add_argument("--warmup-s", type=float, help="leave frames released before this out of "
+                                                       "scores and statistics")
+    engine.add_argument("--trace-blocks", action="store_true", help="record one record per layer block")
     run.add_argument("--trace-csv", metavar="FILE", help="write the timeline CSV (reference format)")
+    run.add_argument("--records-csv", metavar="FILE", help="write every inference record as CSV")
+    run.add_argument("--trace-jsonl", metavar="FILE", help="write the trace as JSON lines")
+    run.add_argument("--trace-json", metavar="FILE", help="write a Chrome trace (open in Perfetto)")
     run.add_argument("--json", action="store_true", help="print the result as JSON")
     run.set_defaults(handler=cmd_run)
 
@@ -128,7 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     lst.add_argument("--json", action="store_true")
     lst.set_defaults(handler=cmd_list)
 
-    val = sub.add_parser("validate", help="check spec files (hardware, model or scenario)")
+    val = sub.add_parser("validate", help="check spec files (hardware, model, scenario or engine config)")
     val.add_argument("files", nargs="+", metavar="FILE")
     val.set_defaults(handler=cmd_validate)
     add_cost_commands(sub)

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from xrsim.cost import CostTable, get_cost_model
 from xrsim.errors import SpecError
 from xrsim.hardware import HardwareSystem, load_hardware
+from xrsim.metrics.stats import RunStats, run_stats
 from xrsim.metrics.xrbench_score import ScenarioScore, xrbench_score
+from xrsim.sim.config import SimConfig, build_sim_config, load_sim_config
+from xrsim.sim.engine import run_default
 from xrsim.sim.trace import Trace
 from xrsim.sim.xrbench_engine import REFERENCE_DURATION_S, run_xrbench
 from xrsim.workload import Scenario, load_scenario
 
-MODES = ("xrbench",)
+MODES = ("xrbench", "default")
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,8 @@ class RunResult:
     cost_table: CostTable
     trace: Trace
     score: ScenarioScore
+    stats: RunStats
+    config: SimConfig | None = None
 
     def to_dict(self) -> dict:
         score = self.score.to_dict()
@@ -42,7 +48,27 @@ class RunResult:
             "en": score["en"],
             "qoe": score["qoe"],
             "models": score["models"],
+            "config": self.config.model_dump() if self.config is not None else None,
+            "stats": self.stats.to_dict(),
         }
+
+
+def _engine_config(mode: str, scenario: Scenario, config: SimConfig | str | Path | None,
+                   overrides: Mapping[str, object]) -> SimConfig | None:
+    """The default engine's options (``config`` with ``overrides`` on top); None in mode
+    ``xrbench``, which refuses options it could only ignore."""
+    if mode == "default":
+        base = load_sim_config(config) if isinstance(config, (str, Path)) else config
+        return build_sim_config(base, overrides)
+    given = sorted(k for k, v in overrides.items() if v is not None)
+    if config is not None or given:
+        raise SpecError(None, "mode", "mode 'xrbench' is the reference runtime and takes no "
+                        f"engine options ({', '.join(given) or 'config'}); use mode 'default'")
+    timed = [u.model for u in scenario.uses if u.phase_ms or u.jitter is not None]
+    if timed:
+        raise SpecError(None, "mode", "mode 'xrbench' releases frames on the reference's tick grid "
+                        f"and cannot apply phase_ms or jitter ({', '.join(timed)}); use mode 'default'")
+    return None
 
 
 def simulate(
@@ -53,12 +79,29 @@ def simulate(
     costs: str = "table",
     seed: int = 0,
     duration_s: float | None = None,
+    config: SimConfig | str | Path | None = None,
+    scheduler: str | None = None,
+    placement: str | None = None,
+    granularity: str | None = None,
+    preemptive: bool | None = None,
+    migration: bool | None = None,
+    shared_dram: bool | None = None,
+    drop_policy: str | None = None,
+    warmup_s: float | None = None,
+    record_blocks: bool | None = None,
 ) -> RunResult:
     """Simulate ``scenario`` on ``system`` and score it.
 
-    >>> r = simulate("xrbench-4k-A", "vr_gaming")
+    Mode ``xrbench`` is the reference runtime; mode ``default`` is the engine of
+    docs/engine.md, configured by ``config`` (a SimConfig or a YAML path) with any
+    keyword option given here taking precedence over it.
+
+    >>> r = simulate("xrbench-4k-A", "vr_gaming", mode="xrbench", costs="table")
     >>> round(r.score.score, 2)
     86.47
+    >>> r = simulate("xrbench-8k-J", "ar_gaming", mode="default", costs="table", scheduler="llf")
+    >>> r.config.scheduler, r.stats.run.frames > 0
+    ('llf', True)
     """
     if not isinstance(system, HardwareSystem):
         system = load_hardware(system)
@@ -68,11 +111,21 @@ def simulate(
         raise SpecError(None, "mode", f"unknown mode '{mode}'; known: {', '.join(MODES)}")
     if duration_s is not None and duration_s <= 0:
         raise SpecError(None, "duration_s", f"must be > 0, got {duration_s}")
+    overrides = {
+        "scheduler": scheduler, "placement": placement, "granularity": granularity,
+        "preemptive": preemptive, "migration": migration, "shared_dram": shared_dram,
+        "drop_policy": drop_policy, "warmup_s": warmup_s, "record_blocks": record_blocks,
+    }
+    sim_config = _engine_config(mode, scenario, config, overrides)
     table = CostTable.build(get_cost_model(costs), system, scenario.models.values())
     duration = REFERENCE_DURATION_S if duration_s is None else duration_s
-    trace = run_xrbench(scenario, table, seed=seed, duration_s=duration)
+    if sim_config is None:
+        trace = run_xrbench(scenario, table, seed=seed, duration_s=duration)
+    else:
+        trace = run_default(scenario, table, sim_config, seed=seed, duration_s=duration)
+    measured = trace.measured()
     return RunResult(
         system=system, scenario=scenario, mode=mode, costs=costs, seed=seed,
         duration_s=duration, cost_table=table, trace=trace,
-        score=xrbench_score(trace, scenario),
+        score=xrbench_score(measured, scenario), stats=run_stats(measured), config=sim_config,
     )

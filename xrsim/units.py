@@ -13,6 +13,7 @@ GB_PER_S = 1e9  # decimal gigabytes per second, as DRAM datasheets quote them
 PJ = 1e-12
 MW = 1e-3
 MS = 1e-3
+US = 1e-6
 
 
 def ms_to_s(value_ms: float) -> float:
@@ -21,6 +22,11 @@ def ms_to_s(value_ms: float) -> float:
 
 def s_to_ms(value_s: float) -> float:
     return value_s / MS
+
+
+def s_to_us(value_s: float) -> float:
+    """Chrome trace JSON counts time in microseconds."""
+    return value_s / US
 
 
 def ghz_to_hz(value_ghz: float) -> float:
@@ -33,6 +39,10 @@ def kib_to_bytes(value_kib: float) -> int:
 
 def gb_per_s_to_bytes_per_s(value: float) -> float:
     return value * GB_PER_S
+
+
+def j_to_mj(value_j: float) -> float:
+    return value_j / 1e-3
 
 
 def pj_to_j(value_pj: float) -> float:

@@ -1,4 +1,5 @@
-"""The trace of a run: one record per inference (completed or dropped), in log order."""
+"""The trace of a run: one record per inference (completed or dropped), in log order;
+the execution slices of each sub-accelerator; and, when asked, one record per layer block."""
 
 from __future__ import annotations
 
@@ -13,7 +14,15 @@ from xrsim import units
 @dataclass(frozen=True, slots=True)
 class InferenceRecord:
     """One inference. A dropped one never ran: dispatch = completion = the drop time,
-    no sub-accelerator, no energy."""
+    no sub-accelerator, no energy.
+
+    The default engine also fills in how its span splits up, so that
+    completion - dispatch = service_s + stall_s + suspended_s + migration overheads:
+    ``service_s`` is the costed (stand-alone) latency of the blocks it ran, ``stall_s`` the
+    extra time lost to shared-DRAM contention, ``suspended_s`` the time it waited while
+    preempted. ``sub_accelerator`` is where it finished. The reference engine leaves
+    ``service_s`` None: its inferences run whole and alone, so their span is their service.
+    """
 
     model: str
     frame: int
@@ -26,6 +35,10 @@ class InferenceRecord:
     energy_j: float
     dropped: bool = False
     preemptions: int = 0
+    service_s: float | None = None
+    stall_s: float = 0.0
+    suspended_s: float = 0.0
+    migrations: int = 0
 
     @property
     def latency_s(self) -> float:
@@ -36,10 +49,43 @@ class InferenceRecord:
     def lateness_s(self) -> float:
         return self.completion_s - self.deadline_s
 
+    @property
+    def isolated_s(self) -> float:
+        """What the inference would have taken alone on its sub-accelerator."""
+        return self.service_s if self.service_s is not None else self.completion_s - self.dispatch_s
+
+
+@dataclass(frozen=True, slots=True)
+class BlockRecord:
+    """One layer block of an inference (``layers`` = [first, last) layer indices)."""
+
+    model: str
+    frame: int
+    block: int
+    layers: tuple[int, int]
+    sub_index: int
+    start_s: float
+    end_s: float
+    energy_j: float
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutionSlice:
+    """A stretch of time during which a sub-accelerator ran one inference without a break."""
+
+    sub_index: int
+    model: str
+    frame: int
+    start_s: float
+    end_s: float
+
 
 @dataclass
 class Trace:
-    """Records in the order they were logged, and what the run was asked to do."""
+    """Records in the order they were logged, and what the run was asked to do.
+
+    ``warmup_s``: records released before it are kept but left out of scores and statistics.
+    """
 
     scenario: str
     system: str
@@ -47,6 +93,9 @@ class Trace:
     sub_accelerators: tuple[str, ...]
     records: list[InferenceRecord] = field(default_factory=list)
     end_s: float = 0.0
+    warmup_s: float = 0.0
+    slices: list[ExecutionSlice] = field(default_factory=list)
+    blocks: list[BlockRecord] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[InferenceRecord]:
         return iter(self.records)
@@ -59,6 +108,28 @@ class Trace:
 
     def of_model(self, model: str) -> list[InferenceRecord]:
         return [r for r in self.records if r.model == model]
+
+    def measured(self) -> Trace:
+        """The part of the run after the warm-up: records released at or after ``warmup_s``,
+        slices clipped to the window (blocks are left out)."""
+        if self.warmup_s <= 0.0:
+            return self
+        w = self.warmup_s
+        return Trace(
+            scenario=self.scenario, system=self.system, models=self.models,
+            sub_accelerators=self.sub_accelerators,
+            records=[r for r in self.records if r.release_s >= w], end_s=self.end_s, warmup_s=w,
+            slices=[ExecutionSlice(s.sub_index, s.model, s.frame, max(s.start_s, w), s.end_s)
+                    for s in self.execution_slices() if s.end_s > w],
+        )
+
+    def execution_slices(self) -> list[ExecutionSlice]:
+        """The recorded slices; for an engine that records none (the reference runs every
+        inference whole and alone) each completed inference is one slice."""
+        if self.slices:
+            return self.slices
+        return [ExecutionSlice(r.sub_index, r.model, r.frame, r.dispatch_s, r.completion_s)
+                for r in self.records if not r.dropped and r.sub_index is not None]
 
 
 TIMELINE_COLUMNS = (

@@ -11,7 +11,7 @@ from xrsim.workload.layers import (
 )
 from xrsim.workload.library import list_models, list_scenarios, load_model, load_scenario
 from xrsim.workload.model import Accuracy, Model
-from xrsim.workload.scenario import Cascade, ModelUse, Scenario, ScenarioSpec
+from xrsim.workload.scenario import Cascade, Jitter, ModelUse, Scenario, ScenarioSpec
 
 __all__ = [
     "Accuracy",
@@ -20,6 +20,7 @@ __all__ = [
     "ConvLayer",
     "ElementwiseLayer",
     "GemmLayer",
+    "Jitter",
     "Layer",
     "LoopNest",
     "Model",

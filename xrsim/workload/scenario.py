@@ -9,20 +9,40 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Literal
 
 import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from xrsim import units
 from xrsim.workload.model import Model
+
+JitterDistribution = Literal["uniform", "normal", "exponential"]
+
+
+class Jitter(BaseModel):
+    """Release jitter of a model's frames: a delay in [0, bound_ms] after the nominal
+    release, drawn per frame from ``distribution`` (defined in docs/engine.md). Only the
+    default engine mode applies it; the deadline stays on the nominal grid."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    distribution: JitterDistribution = "uniform"
+    bound_ms: float = Field(ge=0)
+
+    @property
+    def bound_s(self) -> float:
+        return units.ms_to_s(self.bound_ms)
 
 
 class ModelUse(BaseModel):
-    """One model of a scenario: its frame rate and per-frame deadline."""
+    """One model of a scenario: its frame rate, phase, jitter and per-frame deadline."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     model: str = Field(min_length=1)
     fps: float = Field(gt=0)
     deadline_ms: float | None = Field(default=None, gt=0)
+    phase_ms: float = Field(default=0.0, ge=0)
+    jitter: Jitter | None = None
 
     @property
     def period_s(self) -> float:
@@ -31,7 +51,12 @@ class ModelUse(BaseModel):
     @property
     def deadline_s(self) -> float:
         """Relative deadline; defaults to the period."""
-        return self.deadline_ms * 1e-3 if self.deadline_ms is not None else self.period_s
+        return units.ms_to_s(self.deadline_ms) if self.deadline_ms is not None else self.period_s
+
+    @property
+    def phase_s(self) -> float:
+        """Offset of frame 0's nominal release from time 0 (default mode only)."""
+        return units.ms_to_s(self.phase_ms)
 
 
 class Cascade(BaseModel):

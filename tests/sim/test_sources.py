@@ -1,0 +1,105 @@
+"""Frame sources, drop policies and cascades, hand-worked."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.sim.conftest import log, ms, run, scenario, system
+from xrsim.sim.sources import build_sources, draw_jitter, frame_count
+from xrsim.workload.scenario import Jitter, ModelUse
+
+
+def test_releases_are_exact_float_multiples_of_the_period() -> None:
+    scn = scenario([{"model": "m", "fps": 3}, {"model": "p", "fps": 30, "phase_ms": 2.5}], {"m": 1, "p": 1})
+    src, phased = build_sources(scn, 1.0, seed=0)
+    assert src.release_s.tolist() == [0.0, 1 / 3, 2 / 3]
+    assert src.deadline_s.tolist() == [1 / 3, 1 / 3 + 1 / 3, 2 / 3 + 1 / 3]
+    assert len(phased) == 30 and phased.release_s[7] == 0.0025 + 7 / 30
+    trace = run(scn, system(1), {"m": [(1, 1, 0)], "p": [(1, 1, 0)]}, duration_ms=1000)
+    assert sorted(r.release_s for r in trace.of_model("m")) == [0.0, 1 / 3, 2 / 3]
+
+
+def test_frame_count_covers_nominal_releases_before_the_end() -> None:
+    assert frame_count(ModelUse(model="m", fps=60), 0.7) == 42  # 41 / 60 < 0.7 <= 42 / 60
+    assert frame_count(ModelUse(model="m", fps=10), 0.7) == 7  # 0.6 < 0.7; 0.7 is not before 0.7
+    assert frame_count(ModelUse(model="m", fps=10, phase_ms=800), 0.7) == 0
+
+
+@pytest.mark.parametrize("distribution", ["uniform", "normal", "exponential"])
+def test_jitter_stays_within_its_bound_and_replays(distribution: str) -> None:
+    jitter = Jitter(distribution=distribution, bound_ms=2)
+    draws = draw_jitter(jitter, 1000, np.random.default_rng(1))
+    assert draws.min() >= 0.0 and draws.max() <= 0.002 and draws.std() > 0
+    assert np.array_equal(draws, draw_jitter(jitter, 1000, np.random.default_rng(1)))
+
+
+def test_jitter_delays_the_release_but_not_the_deadline() -> None:
+    scn = scenario([{"model": "m", "fps": 100, "jitter": {"bound_ms": 3}}], {"m": 1})
+    (src,) = build_sources(scn, 1.0, seed=5)
+    nominal = np.arange(100) / 100
+    delay = src.release_s - nominal
+    assert delay.min() >= 0 and delay.max() <= 0.003 and delay.max() > 0.002
+    assert np.allclose(src.deadline_s, nominal + 0.01)
+
+
+# One sub-accelerator, EDF. big: 10 FPS, 30 ms. small: 50 FPS, phase 1 ms, 2 ms, deadline
+# 1 + 20 = 21 ms. big runs 0-30 ms; small waits. Policy deadline: small dropped at 21 ms;
+# never: small runs late, 30-32 ms; predicted_miss: at 30 ms 30 + 2 > 21, dropped at 30 ms.
+DROP_USES = [{"model": "big", "fps": 10}, {"model": "small", "fps": 50, "phase_ms": 1}]
+DROP_COSTS = {"big": [(30, 1, 0)], "small": [(2, 1, 0)]}
+
+
+@pytest.mark.parametrize(("policy", "expected"), [
+    ("deadline", [("small", 0, None, 21.0, 21.0), ("big", 0, "acc0", 0.0, 30.0)]),
+    ("never", [("big", 0, "acc0", 0.0, 30.0), ("small", 0, "acc0", 30.0, 32.0)]),
+    ("predicted_miss", [("big", 0, "acc0", 0.0, 30.0), ("small", 0, None, 30.0, 30.0)]),
+])
+def test_drop_policies(policy: str, expected: list) -> None:
+    trace = run(scenario(DROP_USES, {"big": 1, "small": 1}), system(1), DROP_COSTS, duration_ms=5,
+                drop_policy=policy)
+    assert log(trace) == expected
+
+
+def test_a_dependant_frame_is_released_when_its_upstream_frame_completes() -> None:
+    # u, d: 100 FPS (deadline 10 ms), u -> d. u0 0-2; d0 released at 2, runs 2-5;
+    # u1 10-12; d1 12-15.
+    scn = scenario([{"model": "u", "fps": 100}, {"model": "d", "fps": 100}], {"u": 1, "d": 1},
+                   [{"from": "u", "to": "d"}])
+    trace = run(scn, system(1), {"u": [(2, 1, 0)], "d": [(3, 1, 0)]}, duration_ms=20)
+    assert log(trace) == [("u", 0, "acc0", 0.0, 2.0), ("d", 0, "acc0", 2.0, 5.0),
+                          ("u", 1, "acc0", 10.0, 12.0), ("d", 1, "acc0", 12.0, 15.0)]
+    assert [ms(r.release_s) for r in trace.of_model("d")] == [2.0, 12.0]
+    assert [ms(r.deadline_s) for r in trace.of_model("d")] == [10.0, 20.0]
+
+
+def test_a_dropped_upstream_frame_drops_its_dependants() -> None:
+    # FCFS; b (released first) holds the sub-accelerator 0-5 ms; u's deadline is 1 ms, so
+    # u0 is dropped at 1 ms, and with it d0 (and d0's own dependant e0).
+    uses = [{"model": "b", "fps": 100}, {"model": "u", "fps": 100, "deadline_ms": 1},
+            {"model": "d", "fps": 100}, {"model": "e", "fps": 100}]
+    scn = scenario(uses, {"b": 1, "u": 1, "d": 1, "e": 1},
+                   [{"from": "u", "to": "d"}, {"from": "d", "to": "e"}])
+    costs = {m: [(5, 1, 0)] for m in "bude"}
+    trace = run(scn, system(1), costs, duration_ms=5, scheduler="fcfs")
+    assert log(trace) == [("u", 0, None, 1.0, 1.0), ("d", 0, None, 1.0, 1.0), ("e", 0, None, 1.0, 1.0),
+                          ("b", 0, "acc0", 0.0, 5.0)]
+
+
+def test_an_untriggered_frame_is_no_frame_and_never_runs() -> None:
+    scn = scenario([{"model": "u", "fps": 100}, {"model": "d", "fps": 100}], {"u": 1, "d": 1},
+                   [{"from": "u", "to": "d", "probability": 0.5}])
+    trace = run(scn, system(1), {"u": [(1, 1, 0)], "d": [(1, 1, 0)]}, duration_ms=1000, seed=3)
+    (_, dep) = build_sources(scn, 1.0, seed=3)
+    assert sorted(r.frame for r in trace.of_model("d")) == np.flatnonzero(dep.triggered).tolist()
+    assert 30 < dep.triggered.sum() < 70
+
+
+def test_warmup_leaves_early_frames_out_of_the_score() -> None:
+    from xrsim import simulate
+
+    full = simulate("xrbench-8k-J", "ar_gaming", mode="default", costs="table")
+    warm = simulate("xrbench-8k-J", "ar_gaming", mode="default", costs="table", warmup_s=0.1)
+    assert len(warm.trace) == len(full.trace)  # the trace keeps everything
+    assert warm.stats.run.frames == sum(1 for r in full.trace if r.release_s >= 0.1)
+    assert warm.stats.window_s == pytest.approx(full.stats.window_s - 0.1)

@@ -1,0 +1,51 @@
+"""The trace files: per-inference CSV, JSON lines and Chrome trace JSON."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from tests.sim.conftest import run, scenario, system
+from tests.sim.test_preemption import COSTS, LAYERS, USES
+from xrsim.sim.trace_writers import (
+    RECORD_COLUMNS,
+    chrome_trace,
+    write_chrome_trace,
+    write_jsonl,
+    write_records_csv,
+)
+
+
+def _trace(record_blocks: bool = True):
+    return run(scenario(USES, LAYERS), system(1), COSTS, duration_ms=10, granularity="block:1",
+               preemptive=True, record_blocks=record_blocks)
+
+
+def test_records_csv(tmp_path: Path) -> None:
+    write_records_csv(_trace(), tmp_path / "r.csv")
+    rows = list(csv.DictReader((tmp_path / "r.csv").open()))
+    assert tuple(rows[0]) == RECORD_COLUMNS
+    assert [(r["model"], r["preemptions"]) for r in rows] == [("fast", "0"), ("long", "1")]
+
+
+def test_jsonl_has_inferences_then_blocks(tmp_path: Path) -> None:
+    write_jsonl(_trace(), tmp_path / "t.jsonl")
+    lines = [json.loads(line) for line in (tmp_path / "t.jsonl").read_text().splitlines()]
+    assert [x["kind"] for x in lines] == ["inference"] * 2 + ["block"] * 5
+    assert lines[1]["model"] == "long" and lines[1]["suspended_s"] > 0
+
+
+def test_chrome_trace_has_one_track_per_sub_accelerator(tmp_path: Path) -> None:
+    write_chrome_trace(_trace(), tmp_path / "t.json")
+    events = json.loads((tmp_path / "t.json").read_text())["traceEvents"]
+    names = {e["tid"]: e["args"]["name"] for e in events if e["name"] == "thread_name"}
+    assert names == {0: "acc0", 1: "drops"}
+    spans = [(e["name"], e["ts"], e["dur"]) for e in events if e["ph"] == "X"]
+    assert spans[:2] == [("long#0.0", 0.0, 5000.0), ("fast#0.0", 5000.0, 2000.0)]
+
+
+def test_chrome_trace_without_blocks_uses_execution_slices() -> None:
+    events = chrome_trace(_trace(record_blocks=False))["traceEvents"]
+    spans = [(e["name"], e["ts"], e["dur"]) for e in events if e["ph"] == "X"]
+    assert spans == [("long#0", 0, 5000), ("fast#0", 5000, 2000), ("long#0", 7000, 15000)]

@@ -1,0 +1,107 @@
+"""Costs of every (model, sub-accelerator) pair cut into the blocks a run executes,
+computed once from the CostTable before the run so that no event recomputes a cost."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from xrsim.cost.base import CostTable, ModelCost
+from xrsim.errors import SpecError
+from xrsim.sim.job import Job
+from xrsim.workload.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class BlockCosts:
+    """One model on one sub-accelerator, block by block (SI units).
+
+    ``remaining_s[b]`` / ``remaining_j[b]``: latency / energy of blocks b.. to the end.
+    ``dram_bytes`` is None when the cost backend does not say how much DRAM traffic there is.
+    """
+
+    latency_s: tuple[float, ...]
+    energy_j: tuple[float, ...]
+    dram_bytes: tuple[float, ...] | None
+    layers: tuple[tuple[int, int], ...]
+    remaining_s: tuple[float, ...]
+    remaining_j: tuple[float, ...]
+
+    def __len__(self) -> int:
+        return len(self.latency_s)
+
+
+def _suffix_sums(values: np.ndarray) -> tuple[float, ...]:
+    return (*(float(v) for v in np.cumsum(values[::-1])[::-1]), 0.0)
+
+
+def _make(latency: np.ndarray, energy: np.ndarray, dram: np.ndarray | None,
+          layers: tuple[tuple[int, int], ...]) -> BlockCosts:
+    return BlockCosts(
+        latency_s=tuple(float(v) for v in latency), energy_j=tuple(float(v) for v in energy),
+        dram_bytes=None if dram is None else tuple(float(v) for v in dram), layers=layers,
+        remaining_s=_suffix_sums(latency), remaining_j=_suffix_sums(energy),
+    )
+
+
+def _whole(cost: ModelCost, n_layers: int) -> BlockCosts:
+    """The whole model as one block, at the backend's model totals."""
+    dram = cost.dram_bytes
+    if dram is None and cost.layers is not None:
+        dram = float(cost.layers.dram_bytes.sum())
+    return _make(np.array([cost.latency_s]), np.array([cost.energy_j]),
+                 None if dram is None else np.array([dram]), ((0, n_layers),))
+
+
+def _in_blocks(cost: ModelCost, n: int) -> BlockCosts:
+    """Blocks of ``n`` consecutive layers (the last one takes the remainder)."""
+    if cost.layers is None:
+        raise SpecError(None, "granularity", (
+            f"'block:{n}' needs per-layer costs, but the cost backend gives only whole-model "
+            f"costs for '{cost.model}'; use granularity 'model' or a per-layer backend "
+            "(e.g. --costs analytical)"))
+    starts = np.arange(0, len(cost.layers), n)
+    ends = np.minimum(starts + n, len(cost.layers))
+    return _make(
+        np.add.reduceat(cost.layers.latency_s, starts),
+        np.add.reduceat(cost.layers.energy_j, starts),
+        np.add.reduceat(cost.layers.dram_bytes, starts),
+        tuple(zip(starts.tolist(), ends.tolist(), strict=True)),
+    )
+
+
+@dataclass(frozen=True)
+class BlockTable:
+    """Block costs of every (model, sub-accelerator index) of a run."""
+
+    costs: dict[tuple[str, int], BlockCosts]
+    num_subs: int
+
+    @classmethod
+    def build(cls, table: CostTable, scenario: Scenario, layers_per_block: int | None) -> BlockTable:
+        """Whole models (``layers_per_block`` None) need only model totals; blocks need the
+        backend's per-layer costs and fail with one SpecError naming ``granularity`` when
+        it has none."""
+        out = {
+            key: (_whole(cost, len(scenario.models[key[0]].layers)) if layers_per_block is None
+                  else _in_blocks(cost, layers_per_block))
+            for key, cost in table.costs.items()
+        }
+        return cls(costs=out, num_subs=len(table.system.sub_accelerators))
+
+    def get(self, model: str, sub: int) -> BlockCosts:
+        return self.costs[(model, sub)]
+
+    def remaining_s(self, job: Job, sub: int) -> float:
+        """Stand-alone latency of what is left of ``job`` if it runs on ``sub``."""
+        return self.costs[(job.model, sub)].remaining_s[job.next_block]
+
+    def remaining_j(self, job: Job, sub: int) -> float:
+        return self.costs[(job.model, sub)].remaining_j[job.next_block]
+
+    def predicted_remaining_s(self, job: Job) -> float:
+        """On its own sub-accelerator once started, else on the fastest one."""
+        if job.sub_index is not None:
+            return self.remaining_s(job, job.sub_index)
+        return min(self.remaining_s(job, i) for i in range(self.num_subs))

@@ -1,0 +1,96 @@
+"""How a default-mode run is simulated: scheduler, placement, granularity, preemption,
+shared DRAM, drop policy, warm-up. A pydantic spec, so that it can live in a YAML file
+(``--config``) as well as come from keyword arguments and command-line flags."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from xrsim import units
+from xrsim.sim.placement import placement_names
+from xrsim.sim.schedulers import scheduler_names
+from xrsim.specio import read_yaml, validate_spec
+
+DropPolicy = Literal["deadline", "never", "predicted_miss"]
+DROP_POLICIES: tuple[str, ...] = ("deadline", "never", "predicted_miss")
+
+
+@dataclass(frozen=True)
+class Granularity:
+    """``model`` (``layers_per_block`` None) or ``block:N`` (N layers per block)."""
+
+    layers_per_block: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> Granularity:
+        if text == "model":
+            return cls(None)
+        head, _, count = text.partition(":")
+        if head == "block" and count.isdigit() and int(count) >= 1:
+            return cls(int(count))
+        raise ValueError("expected 'model' or 'block:N' with N a whole number >= 1")
+
+
+class SimConfig(BaseModel):
+    """Options of the default engine; every field has a default, so ``SimConfig()`` is a
+    valid run: EDF, latency-greedy placement, whole models, no preemption."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    scheduler: str = "edf"
+    placement: str = "latency_greedy"
+    affinity: dict[str, str] = Field(
+        default_factory=dict, description="model -> sub-accelerator name, for placement 'affinity'")
+    granularity: str = "model"
+    preemptive: bool = False
+    migration: bool = False
+    migration_cost_ms: float = Field(default=0.05, ge=0)
+    shared_dram: bool | None = Field(
+        default=None, description="share the DRAM bandwidth; None: as the system's dram.shared says")
+    drop_policy: DropPolicy = "deadline"
+    warmup_s: float = Field(default=0.0, ge=0)
+    record_blocks: bool = False
+
+    @field_validator("granularity")
+    @classmethod
+    def _granularity(cls, value: str) -> str:
+        Granularity.parse(value)
+        return value
+
+    @field_validator("scheduler")
+    @classmethod
+    def _scheduler(cls, value: str) -> str:
+        if value not in scheduler_names():
+            raise ValueError(f"unknown scheduler '{value}'; known: {', '.join(scheduler_names())}")
+        return value
+
+    @field_validator("placement")
+    @classmethod
+    def _placement(cls, value: str) -> str:
+        if value not in placement_names():
+            raise ValueError(f"unknown placement '{value}'; known: {', '.join(placement_names())}")
+        return value
+
+    @property
+    def blocks(self) -> Granularity:
+        return Granularity.parse(self.granularity)
+
+    @property
+    def migration_cost_s(self) -> float:
+        return units.ms_to_s(self.migration_cost_ms)
+
+
+def load_sim_config(path: str | Path) -> SimConfig:
+    """A SimConfig from a YAML file; errors name the file and the field."""
+    return validate_spec(SimConfig, read_yaml(Path(path)), path)
+
+
+def build_sim_config(base: SimConfig | None, overrides: Mapping[str, object]) -> SimConfig:
+    """``base`` with the non-None ``overrides`` applied, validated as a whole."""
+    data = (base or SimConfig()).model_dump()
+    data.update({k: v for k, v in overrides.items() if v is not None})
+    return validate_spec(SimConfig, data, None)

@@ -1,0 +1,318 @@
+"""Mode ``default``: the SimPy engine with exact releases, pluggable schedulers and
+placements, layer blocks, preemption, drop policies and shared DRAM (docs/engine.md).
+
+The engine works at block granularity (a whole model is one block). Every state change -
+a release, a block's end, a drop - asks the scheduler for the next frame while some
+sub-accelerator is idle. Costs come from a BlockTable built once before the run, and all
+random draws (jitter, cascade triggers) are made up front from the run's seed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import simpy
+
+from xrsim.cost.base import CostTable
+from xrsim.errors import SpecError
+from xrsim.sim.block_costs import BlockTable
+from xrsim.sim.config import SimConfig
+from xrsim.sim.contention import fair_rates
+from xrsim.sim.job import Job
+from xrsim.sim.placement import make_placement
+from xrsim.sim.schedulers import make_scheduler
+from xrsim.sim.sources import FrameSource, build_sources
+from xrsim.sim.trace import BlockRecord, ExecutionSlice, InferenceRecord, Trace
+from xrsim.workload.scenario import Scenario
+
+DONE, DROPPED, SKIPPED = "done", "dropped", "skipped"
+
+
+@dataclass(slots=True, eq=False)
+class _Segment:
+    """A block running on a sub-accelerator. ``work_s`` is the stand-alone time still to
+    run, consumed at ``rate`` (< 1 while DRAM is contended) since ``since``."""
+
+    job: Job
+    sub: int
+    block: int
+    latency_s: float
+    overhead_s: float
+    demand: float
+    start_s: float
+    work_s: float
+    since: float
+    rate: float = 0.0
+    token: int = 0
+
+
+@dataclass(slots=True)
+class _Pending:
+    """A dependant's frame waiting for its upstream frames to be resolved."""
+
+    upstreams_left: int
+    outcomes: set[str] = field(default_factory=set)
+
+
+class DefaultEngine:
+    """One default-mode run of a scenario on a cost table."""
+
+    def __init__(self, scenario: Scenario, costs: CostTable, config: SimConfig, *,
+                 seed: int, duration_s: float) -> None:
+        system = costs.system
+        self.config = config
+        self.blocks = BlockTable.build(costs, scenario, config.blocks.layers_per_block)
+        self.scheduler = make_scheduler(config.scheduler, scenario, self.blocks)
+        sub_names = [s.name for s in system.sub_accelerators]
+        self.placement = make_placement(config.placement, self.blocks, config.affinity, sub_names,
+                                        [u.model for u in scenario.uses])
+        shared = system.dram.shared if config.shared_dram is None else config.shared_dram
+        self.bandwidth = system.dram.bytes_per_s if shared else None
+        if self.bandwidth is not None:
+            missing = sorted({m for (m, _), b in self.blocks.costs.items() if b.dram_bytes is None})
+            if missing:
+                raise SpecError(None, "shared_dram", (
+                    "shared DRAM needs each model's DRAM traffic, but the cost backend gives "
+                    f"none for {', '.join(missing)}; use a backend that reports dram_bytes"))
+        self.sources = build_sources(scenario, duration_s, seed)
+        self.dependants: dict[str, list[FrameSource]] = {s.model: [] for s in self.sources}
+        for src in self.sources:
+            for up in src.upstreams:
+                self.dependants[up].append(src)
+        self.env = simpy.Environment()
+        self.waiting: list[Job] = []
+        self.running: list[_Segment | None] = [None] * len(sub_names)
+        self.open_slice: list[tuple[Job, float] | None] = [None] * len(sub_names)
+        self.pending: dict[tuple[str, int], _Pending] = {}
+        self.seq = 0
+        self.last_s = 0.0
+        self.trace = Trace(
+            scenario=scenario.name, system=system.name, models=tuple(u.model for u in scenario.uses),
+            sub_accelerators=tuple(sub_names), warmup_s=config.warmup_s,
+        )
+
+    # -- frames in ---------------------------------------------------------------------
+    def _release(self, src: FrameSource, frame: int) -> None:
+        now = self.env.now
+        job = Job(model=src.model, model_index=src.index, frame=frame, release_s=now,
+                  deadline_s=float(src.deadline_s[frame]), period_s=src.period_s, seq=self.seq)
+        self.seq += 1
+        self.waiting.append(job)
+        if self.config.drop_policy == "deadline":
+            if job.deadline_s <= now:
+                self._drop(job)
+                return
+            timer = self.env.timeout(job.deadline_s - now)
+            timer.callbacks.append(lambda _event: self._deadline_passed(job))
+        self._dispatch()
+
+    def _deadline_passed(self, job: Job) -> None:
+        if not job.started and job in self.waiting:
+            self._drop(job)
+            self._dispatch()
+
+    def _resolve(self, model: str, frame: int, outcome: str) -> None:
+        """Frame ``frame`` of ``model`` completed, was dropped or never existed: tell its
+        dependants, which are released, dropped or skipped once all their upstreams are."""
+        for src in self.dependants[model]:
+            if frame >= len(src):
+                continue
+            state = self.pending.setdefault((src.model, frame), _Pending(len(src.upstreams)))
+            state.upstreams_left -= 1
+            state.outcomes.add(outcome)
+            if state.upstreams_left:
+                continue
+            del self.pending[(src.model, frame)]
+            if SKIPPED in state.outcomes or not src.triggered[frame]:
+                self._resolve(src.model, frame, SKIPPED)
+            elif DROPPED in state.outcomes:
+                self._log_drop(src.model, frame, self.env.now, float(src.deadline_s[frame]))
+            else:
+                delay = float(src.release_s[frame]) - self.env.now
+                if delay > 0.0:
+                    self._at(delay, src, frame)
+                else:
+                    self._release(src, frame)
+
+    def _at(self, delay: float, src: FrameSource, frame: int) -> None:
+        event = self.env.timeout(delay)
+        event.callbacks.append(lambda _event: self._release(src, frame))
+
+    # -- frames out --------------------------------------------------------------------
+    def _log_drop(self, model: str, frame: int, release_s: float, deadline_s: float) -> None:
+        now = self.env.now
+        self.trace.records.append(InferenceRecord(
+            model=model, frame=frame, sub_accelerator=None, sub_index=None, release_s=release_s,
+            dispatch_s=now, deadline_s=deadline_s, completion_s=now, energy_j=0.0, dropped=True,
+        ))
+        self.last_s = max(self.last_s, now)
+        self._resolve(model, frame, DROPPED)
+
+    def _drop(self, job: Job) -> None:
+        self.waiting.remove(job)
+        self._log_drop(job.model, job.frame, job.release_s, job.deadline_s)
+
+    def _complete(self, job: Job, sub: int) -> None:
+        now = self.env.now
+        self._close_slice(sub, now)
+        assert job.dispatch_s is not None
+        self.trace.records.append(InferenceRecord(
+            model=job.model, frame=job.frame, sub_accelerator=self.trace.sub_accelerators[sub],
+            sub_index=sub, release_s=job.release_s, dispatch_s=job.dispatch_s,
+            deadline_s=job.deadline_s, completion_s=now, energy_j=job.energy_j,
+            preemptions=job.preemptions, service_s=job.service_s, stall_s=job.stall_s,
+            suspended_s=job.suspended_s, migrations=job.migrations,
+        ))
+        self.last_s = max(self.last_s, now)
+        self._resolve(job.model, job.frame, DONE)
+
+    def _close_slice(self, sub: int, now: float) -> None:
+        opened = self.open_slice[sub]
+        if opened is not None:
+            job, start = opened
+            self.trace.slices.append(ExecutionSlice(sub, job.model, job.frame, start, now))
+            self.open_slice[sub] = None
+
+    # -- dispatch ----------------------------------------------------------------------
+    def _dispatch(self) -> None:
+        while self.waiting:
+            idle = [i for i, seg in enumerate(self.running) if seg is None]
+            if not idle or not self._dispatch_one(idle):
+                return
+
+    def _dispatch_one(self, idle: list[int]) -> bool:
+        """Start (or drop) the first waiting frame, in the scheduler's order, that can go
+        somewhere; False when none can."""
+        now = self.env.now
+        policy = self.config.drop_policy
+        for job in sorted(self.waiting, key=lambda j: self.scheduler.key(j, now)):
+            if not job.started and policy == "deadline" and job.deadline_s <= now:
+                self._drop(job)
+                return True
+            sub: int | None
+            if job.started and not self.config.migration:
+                sub = job.sub_index if job.sub_index in idle else None
+            else:
+                sub = self.placement.choose(job, idle)
+            if sub is None:
+                continue
+            if (not job.started and policy == "predicted_miss"
+                    and now + self.blocks.remaining_s(job, sub) > job.deadline_s):
+                self._drop(job)
+                return True
+            self._start(job, sub)
+            return True
+        return False
+
+    def _start(self, job: Job, sub: int) -> None:
+        now = self.env.now
+        self.waiting.remove(job)
+        overhead = 0.0
+        if not job.started:
+            job.dispatch_s = now
+        else:
+            assert job.suspended_at is not None
+            job.suspended_s += now - job.suspended_at
+            job.suspended_at = None
+            if job.sub_index != sub:
+                assert job.sub_index is not None
+                job.migrations += 1
+                overhead = self.config.migration_cost_s
+                opened = self.open_slice[job.sub_index]
+                if opened is not None and opened[0] is job:
+                    self._close_slice(job.sub_index, now)
+        job.sub_index = sub
+        self.scheduler.dispatched(job)
+        self._run_block(job, sub, overhead)
+
+    # -- execution ---------------------------------------------------------------------
+    def _run_block(self, job: Job, sub: int, overhead_s: float = 0.0) -> None:
+        now = self.env.now
+        opened = self.open_slice[sub]
+        if opened is None or opened[0] is not job:
+            self._close_slice(sub, now)
+            self.open_slice[sub] = (job, now)
+        costs = self.blocks.get(job.model, sub)
+        b = job.next_block
+        latency = costs.latency_s[b]
+        demand = 0.0
+        if self.bandwidth is not None and costs.dram_bytes is not None and latency > 0.0:
+            demand = min(costs.dram_bytes[b] / latency, self.bandwidth)
+        seg = _Segment(job=job, sub=sub, block=b, latency_s=latency, overhead_s=overhead_s,
+                       demand=demand, start_s=now, work_s=latency + overhead_s, since=now)
+        self.running[sub] = seg
+        if self.bandwidth is None:
+            seg.rate = 1.0
+            self._schedule_end(seg)
+        else:
+            self._reshare()
+
+    def _schedule_end(self, seg: _Segment) -> None:
+        seg.token += 1
+        token = seg.token
+        event = self.env.timeout(seg.work_s / seg.rate)
+        event.callbacks.append(lambda _event: self._block_end(seg, token))
+
+    def _reshare(self) -> None:
+        """Recompute every running block's share of the DRAM channel; reschedule the end
+        of each block whose rate changed."""
+        assert self.bandwidth is not None
+        now = self.env.now
+        segs = [s for s in self.running if s is not None]
+        for seg in segs:
+            seg.work_s -= seg.rate * (now - seg.since)
+            seg.since = now
+        rates = fair_rates([s.demand for s in segs], self.bandwidth)
+        for seg, rate in zip(segs, rates, strict=True):
+            if rate != seg.rate:
+                seg.rate = rate
+                self._schedule_end(seg)
+
+    def _block_end(self, seg: _Segment, token: int) -> None:
+        if token != seg.token:
+            return  # superseded by a rate change
+        now = self.env.now
+        job, sub = seg.job, seg.sub
+        costs = self.blocks.get(job.model, sub)
+        job.energy_j += costs.energy_j[seg.block]
+        job.service_s += seg.latency_s
+        if self.bandwidth is not None:
+            job.stall_s += max(0.0, now - seg.start_s - seg.latency_s - seg.overhead_s)
+        if self.config.record_blocks:
+            self.trace.blocks.append(BlockRecord(
+                model=job.model, frame=job.frame, block=seg.block, layers=costs.layers[seg.block],
+                sub_index=sub, start_s=seg.start_s, end_s=now, energy_j=costs.energy_j[seg.block],
+            ))
+        job.next_block += 1
+        self.running[sub] = None
+        if job.next_block == len(costs):
+            self._complete(job, sub)
+            self._dispatch()
+        elif self.config.preemptive and self.waiting:
+            # A block boundary: the frame rejoins the queue and the scheduler decides
+            # whether it goes on or a waiting frame with a smaller key takes its place.
+            job.suspended_at = now
+            self.waiting.append(job)
+            self._dispatch()
+            if job in self.waiting:
+                job.preemptions += 1
+        else:
+            self._run_block(job, sub)
+        if self.bandwidth is not None:
+            self._reshare()
+
+    # -- the run -----------------------------------------------------------------------
+    def run(self) -> Trace:
+        for src in self.sources:
+            if src.upstreams:
+                continue
+            for frame in range(len(src)):
+                self._at(float(src.release_s[frame]), src, frame)
+        self.env.run()
+        self.trace.end_s = self.last_s
+        return self.trace
+
+
+def run_default(scenario: Scenario, costs: CostTable, config: SimConfig | None = None, *,
+                seed: int = 0, duration_s: float) -> Trace:
+    return DefaultEngine(scenario, costs, config or SimConfig(), seed=seed, duration_s=duration_s).run()

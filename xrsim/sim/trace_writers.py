@@ -1,0 +1,71 @@
+"""Writers of a Trace: per-inference CSV, JSON lines (inferences, then blocks) and Chrome
+trace JSON (one track per sub-accelerator; open it in https://ui.perfetto.dev).
+
+Files keep SI units and say so in their keys (``release_s``), except the Chrome trace,
+whose format counts microseconds."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import asdict, fields
+from pathlib import Path
+
+from xrsim import units
+from xrsim.sim.trace import InferenceRecord, Trace
+
+RECORD_COLUMNS = tuple(f.name for f in fields(InferenceRecord))
+
+
+def write_records_csv(trace: Trace, path: Path) -> None:
+    """Every inference record, completed and dropped, in log order."""
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(RECORD_COLUMNS)
+        for r in trace.records:
+            writer.writerow(["" if v is None else v for v in (getattr(r, c) for c in RECORD_COLUMNS)])
+
+
+def write_jsonl(trace: Trace, path: Path) -> None:
+    """One JSON object a line: ``{"kind": "inference", ...}`` then ``{"kind": "block", ...}``."""
+    with open(path, "w", encoding="utf-8") as handle:
+        for r in trace.records:
+            handle.write(json.dumps({"kind": "inference", **asdict(r)}) + "\n")
+        for b in trace.blocks:
+            handle.write(json.dumps({"kind": "block", **asdict(b)}) + "\n")
+
+
+def _us(value_s: float) -> float:
+    """Microseconds to the nanosecond: finer digits are float noise."""
+    return round(units.s_to_us(value_s), 3)
+
+
+def chrome_trace(trace: Trace) -> dict:
+    """The trace as Chrome trace events: a complete ("X") event per execution slice (per
+    block when block records were asked for) on its sub-accelerator's track, and an
+    instant event per dropped frame on a "drops" track."""
+    pid = 1
+    drops_tid = len(trace.sub_accelerators)
+    events: list[dict] = [{"ph": "M", "pid": pid, "name": "process_name",
+                           "args": {"name": f"{trace.scenario} on {trace.system}"}}]
+    for tid, name in enumerate([*trace.sub_accelerators, "drops"]):
+        events.append({"ph": "M", "pid": pid, "tid": tid, "name": "thread_name", "args": {"name": name}})
+    if trace.blocks:
+        spans = [(b.sub_index, f"{b.model}#{b.frame}.{b.block}", b.start_s, b.end_s,
+                  {"model": b.model, "frame": b.frame, "layers": list(b.layers), "energy_j": b.energy_j})
+                 for b in trace.blocks]
+    else:
+        spans = [(s.sub_index, f"{s.model}#{s.frame}", s.start_s, s.end_s,
+                  {"model": s.model, "frame": s.frame}) for s in trace.execution_slices()]
+    for tid, name, start, end, args in spans:
+        events.append({"ph": "X", "pid": pid, "tid": tid, "name": name, "cat": args["model"],
+                       "ts": _us(start), "dur": _us(end - start), "args": args})
+    for r in trace.records:
+        if r.dropped:
+            events.append({"ph": "i", "s": "t", "pid": pid, "tid": drops_tid, "name": f"{r.model}#{r.frame}",
+                           "ts": _us(r.completion_s), "args": {"deadline_us": _us(r.deadline_s)}})
+    return {"traceEvents": events, "displayTimeUnit": "ms"}
+
+
+def write_chrome_trace(trace: Trace, path: Path) -> None:
+    path.write_text(json.dumps(chrome_trace(trace)), encoding="utf-8")
