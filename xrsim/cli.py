@@ -16,7 +16,8 @@ from xrsim.cost import cost_backends
 from xrsim.errors import SpecError
 from xrsim.hardware import HardwareSystem, list_hardware
 from xrsim.hardware.library import load_hardware_file
-from xrsim.run import MODES, RunResult, simulate
+from xrsim.metrics.xrbench_score import DEFAULT_E_MAX_J, DEFAULT_K_PER_MS
+from xrsim.run import DEFAULT_COSTS, MODES, RunResult, simulate
 from xrsim.sim.config import SimConfig, load_sim_config
 from xrsim.sim.placement import placement_names
 from xrsim.sim.schedulers import scheduler_names
@@ -56,7 +57,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         placement=args.placement, granularity=args.granularity, preemptive=args.preemptive,
         migration=args.migration,
         shared_dram=args.shared_dram, drop_policy=args.drop_policy, warmup_s=args.warmup_s,
-        record_blocks=record_blocks,
+        record_blocks=record_blocks, k_per_ms=args.k_per_ms, e_max_j=args.e_max_j,
     )
     writers = [(args.trace_csv, write_timeline_csv, "timeline"),
                (args.records_csv, write_records_csv, "records"),
@@ -140,13 +141,19 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="simulate a scenario on a hardware system and score it")
     run.add_argument("--hardware", default="xrbench-4k-A", help="built-in design name or YAML path")
     run.add_argument("--scenario", default="vr_gaming", help="built-in scenario name or YAML path")
-    run.add_argument("--mode", default="xrbench", choices=MODES,
-                     help="xrbench: the reference runtime's semantics; default: the engine of "
-                          "docs/engine.md (the options below)")
-    run.add_argument("--costs", default="table", help="cost backend: " + ", ".join(cost_backends()))
+    run.add_argument("--mode", default="default", choices=MODES,
+                     help="default: the engine of docs/engine.md (the options below); xrbench: the "
+                          "reference runtime's semantics")
+    run.add_argument("--costs", default=None,
+                     help="cost backend: " + ", ".join(cost_backends()) + " (default: "
+                          + ", ".join(f"{b} in mode {m}" for m, b in DEFAULT_COSTS.items()) + ")")
     run.add_argument("--seed", type=int, default=0, help="seed of the run's random streams")
     run.add_argument("--duration-s", type=float, default=None,
                      help="simulated time (default: the reference's 0.7 s)")
+    run.add_argument("--k-per-ms", type=float, default=DEFAULT_K_PER_MS,
+                     help="steepness of the real-time score (default: XRBench's 15 per ms)")
+    run.add_argument("--e-max-j", type=float, default=DEFAULT_E_MAX_J,
+                     help="energy of a zero energy score (default: XRBench's 1500 mJ-units = 1.5 J)")
     engine = run.add_argument_group("mode default (override --config)")
     engine.add_argument("--config", metavar="FILE", help="engine options as YAML (a SimConfig)")
     engine.add_argument("--scheduler", help="one of: " + ", ".join(scheduler_names()))

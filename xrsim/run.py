@@ -10,14 +10,22 @@ from xrsim.cost import CostTable, get_cost_model
 from xrsim.errors import SpecError
 from xrsim.hardware import HardwareSystem, load_hardware
 from xrsim.metrics.stats import RunStats, run_stats
-from xrsim.metrics.xrbench_score import ScenarioScore, xrbench_score
+from xrsim.metrics.xrbench_score import (
+    DEFAULT_E_MAX_J,
+    DEFAULT_K_PER_MS,
+    ScenarioScore,
+    xrbench_score,
+)
 from xrsim.sim.config import SimConfig, build_sim_config, load_sim_config
 from xrsim.sim.engine import run_default
 from xrsim.sim.trace import Trace
 from xrsim.sim.xrbench_engine import REFERENCE_DURATION_S, run_xrbench
 from xrsim.workload import Scenario, load_scenario
 
-MODES = ("xrbench", "default")
+MODES = ("default", "xrbench")
+DEFAULT_COSTS = {"default": "analytical", "xrbench": "table"}
+"""Each mode's cost backend unless one is named: the reference runtime runs on the
+reference's own costs, the default engine on the analytical model."""
 
 
 @dataclass(frozen=True)
@@ -75,8 +83,8 @@ def simulate(
     system: HardwareSystem | str | Path,
     scenario: Scenario | str | Path,
     *,
-    mode: str = "xrbench",
-    costs: str = "table",
+    mode: str = "default",
+    costs: str | None = None,
     seed: int = 0,
     duration_s: float | None = None,
     config: SimConfig | str | Path | None = None,
@@ -89,12 +97,16 @@ def simulate(
     drop_policy: str | None = None,
     warmup_s: float | None = None,
     record_blocks: bool | None = None,
+    k_per_ms: float = DEFAULT_K_PER_MS,
+    e_max_j: float = DEFAULT_E_MAX_J,
 ) -> RunResult:
     """Simulate ``scenario`` on ``system`` and score it.
 
     Mode ``xrbench`` is the reference runtime; mode ``default`` is the engine of
     docs/engine.md, configured by ``config`` (a SimConfig or a YAML path) with any
-    keyword option given here taking precedence over it.
+    keyword option given here taking precedence over it. ``costs`` defaults to the
+    mode's backend (``DEFAULT_COSTS``); ``k_per_ms`` and ``e_max_j`` are the score's
+    parameters.
 
     >>> r = simulate("xrbench-4k-A", "vr_gaming", mode="xrbench", costs="table")
     >>> round(r.score.score, 2)
@@ -111,6 +123,9 @@ def simulate(
         raise SpecError(None, "mode", f"unknown mode '{mode}'; known: {', '.join(MODES)}")
     if duration_s is not None and duration_s <= 0:
         raise SpecError(None, "duration_s", f"must be > 0, got {duration_s}")
+    if k_per_ms <= 0 or e_max_j <= 0:
+        raise SpecError(None, "k_per_ms" if k_per_ms <= 0 else "e_max_j", "must be > 0")
+    costs = costs or DEFAULT_COSTS[mode]
     overrides = {
         "scheduler": scheduler, "placement": placement, "granularity": granularity,
         "preemptive": preemptive, "migration": migration, "shared_dram": shared_dram,
@@ -127,5 +142,6 @@ def simulate(
     return RunResult(
         system=system, scenario=scenario, mode=mode, costs=costs, seed=seed,
         duration_s=duration, cost_table=table, trace=trace,
-        score=xrbench_score(measured, scenario), stats=run_stats(measured), config=sim_config,
+        score=xrbench_score(measured, scenario, k_per_ms=k_per_ms, e_max_j=e_max_j),
+        stats=run_stats(measured), config=sim_config,
     )
