@@ -1,6 +1,7 @@
 """Cost models: per-(model, sub-accelerator) latency and energy, behind one interface."""
 
 from xrsim.cost import analytical as _analytical  # noqa: F401  (registers the backend)
+from xrsim.cost import calibrated as _calibrated  # noqa: F401  (registers the backend)
 from xrsim.cost import table as _table  # noqa: F401  (registers the backend)
 from xrsim.cost.base import (
     CostModel,
