@@ -7,14 +7,14 @@ Backends (``table``, ``analytical``) register by name; the engine only sees ``Co
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
 
-from xrsim.errors import SpecError
 from xrsim.hardware.spec import HardwareSystem, SubAccelerator
+from xrsim.registry import Registry
 from xrsim.workload.model import Model
 
 
@@ -60,30 +60,14 @@ class CostModel(ABC):
         """Latency and energy of one inference of ``model`` on ``sub``."""
 
 
-_BACKENDS: dict[str, Callable[[], CostModel]] = {}
-
-
-def register_cost_model(name: str) -> Callable[[type[CostModel]], type[CostModel]]:
-    def decorate(cls: type[CostModel]) -> type[CostModel]:
-        cls.name = name
-        _BACKENDS[name] = cls
-        return cls
-
-    return decorate
-
-
-def cost_backends() -> list[str]:
-    return sorted(_BACKENDS)
+COST_BACKENDS: Registry[CostModel] = Registry("cost backend", "costs")
+register_cost_model = COST_BACKENDS.register
+cost_backends = COST_BACKENDS.names
 
 
 def get_cost_model(name: str) -> CostModel:
-    try:
-        factory = _BACKENDS[name]
-    except KeyError:
-        raise SpecError(
-            None, "costs", f"unknown cost backend '{name}'; known: {', '.join(cost_backends())}"
-        ) from None
-    return factory()
+    """A new instance of the backend registered as ``name``."""
+    return COST_BACKENDS.get(name)()
 
 
 @dataclass(frozen=True)

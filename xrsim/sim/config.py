@@ -12,8 +12,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from xrsim import units
-from xrsim.sim.placement import placement_names
-from xrsim.sim.schedulers import scheduler_names
+from xrsim.sim.placement import PLACEMENTS
+from xrsim.sim.schedulers.base import SCHEDULERS
 from xrsim.specio import read_yaml, validate_spec
 
 DropPolicy = Literal["deadline", "never", "predicted_miss"]
@@ -64,15 +64,15 @@ class SimConfig(BaseModel):
     @field_validator("scheduler")
     @classmethod
     def _scheduler(cls, value: str) -> str:
-        if value not in scheduler_names():
-            raise ValueError(f"unknown scheduler '{value}'; known: {', '.join(scheduler_names())}")
+        if value not in SCHEDULERS:
+            raise ValueError(SCHEDULERS.unknown(value))
         return value
 
     @field_validator("placement")
     @classmethod
     def _placement(cls, value: str) -> str:
-        if value not in placement_names():
-            raise ValueError(f"unknown placement '{value}'; known: {', '.join(placement_names())}")
+        if value not in PLACEMENTS:
+            raise ValueError(PLACEMENTS.unknown(value))
         return value
 
     @property

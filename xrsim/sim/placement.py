@@ -8,10 +8,11 @@ work-conserving - it never holds a frame back to wait for a busy, better one - e
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from xrsim.errors import SpecError
+from xrsim.registry import Registry
 from xrsim.sim.block_costs import BlockTable
 from xrsim.sim.job import Job
 
@@ -28,20 +29,9 @@ class Placement(ABC):
         """A sub-accelerator index among ``idle`` (non-empty), or None to leave ``job`` waiting."""
 
 
-_PLACEMENTS: dict[str, type[Placement]] = {}
-
-
-def register_placement(name: str) -> Callable[[type[Placement]], type[Placement]]:
-    def decorate(cls: type[Placement]) -> type[Placement]:
-        cls.name = name
-        _PLACEMENTS[name] = cls
-        return cls
-
-    return decorate
-
-
-def placement_names() -> list[str]:
-    return sorted(_PLACEMENTS)
+PLACEMENTS: Registry[Placement] = Registry("placement", "placement")
+register_placement = PLACEMENTS.register
+placement_names = PLACEMENTS.names
 
 
 @register_placement("latency_greedy")
@@ -82,9 +72,7 @@ class Affinity(Placement):
 def make_placement(name: str, blocks: BlockTable, affinity: Mapping[str, str],
                    sub_names: Sequence[str], models: Sequence[str]) -> Placement:
     """The named policy, with ``affinity`` resolved to sub-accelerator indices."""
-    if name not in _PLACEMENTS:
-        raise SpecError(None, "placement",
-                        f"unknown placement '{name}'; known: {', '.join(placement_names())}")
+    cls = PLACEMENTS.get(name)
     resolved: dict[str, int] = {}
     for model, sub in affinity.items():
         if model not in models:
@@ -93,4 +81,4 @@ def make_placement(name: str, blocks: BlockTable, affinity: Mapping[str, str],
             raise SpecError(None, f"affinity.{model}",
                             f"unknown sub-accelerator '{sub}'; this system has {', '.join(sub_names)}")
         resolved[model] = list(sub_names).index(sub)
-    return _PLACEMENTS[name](blocks, resolved)
+    return cls(blocks, resolved)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
 from typing import ClassVar
 
-from xrsim.errors import SpecError
+from xrsim.registry import Registry
 from xrsim.sim.block_costs import BlockTable
 from xrsim.sim.job import Job
 from xrsim.workload.scenario import Scenario
@@ -36,26 +35,10 @@ class Scheduler(ABC):
         """Called when ``job`` starts or resumes on a sub-accelerator."""
 
 
-_SCHEDULERS: dict[str, type[Scheduler]] = {}
-
-
-def register_scheduler(name: str) -> Callable[[type[Scheduler]], type[Scheduler]]:
-    def decorate(cls: type[Scheduler]) -> type[Scheduler]:
-        cls.name = name
-        _SCHEDULERS[name] = cls
-        return cls
-
-    return decorate
-
-
-def scheduler_names() -> list[str]:
-    return sorted(_SCHEDULERS)
+SCHEDULERS: Registry[Scheduler] = Registry("scheduler", "scheduler")
+register_scheduler = SCHEDULERS.register
+scheduler_names = SCHEDULERS.names
 
 
 def make_scheduler(name: str, scenario: Scenario, blocks: BlockTable) -> Scheduler:
-    try:
-        cls = _SCHEDULERS[name]
-    except KeyError:
-        raise SpecError(None, "scheduler",
-                        f"unknown scheduler '{name}'; known: {', '.join(scheduler_names())}") from None
-    return cls(scenario, blocks)
+    return SCHEDULERS.get(name)(scenario, blocks)
