@@ -10,9 +10,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from xrsim.errors import SpecError
+
+SPEC_CONFIG = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+"""Every spec: unknown keys are errors, values never change, and inf / nan are refused."""
 
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -93,6 +93,15 @@ def test_more_pes_never_slower_in_the_systolic_forms(layer: dict, flow: str, var
     large_arr = systolic_counts(shapes, flow, rows + more_rows, cols + more_cols, ws_variant=variant)
     assert large_arr.cycles[0] <= small_arr.cycles[0]
     assert large_arr.glb_accesses[0] <= small_arr.glb_accesses[0]
+    # Whole latency too: compute, NoC and vector terms never grow with the array. Only the
+    # first and last tiles' DRAM transfers may (a larger fold needs more data before it
+    # starts): at most 3 one-byte words per PE over costkit's 1e6 GB/s link.
+    hw = {"dataflow": flow, "ws_variant": variant}
+    large_pes = (rows + more_rows) * (cols + more_cols)
+    small = costs([layer], array=array, num_pes=rows * cols, **hw)
+    large = costs([layer], array=(rows + more_rows, cols + more_cols), num_pes=large_pes, **hw)
+    tile_slack_s = 3 * large_pes / 1e15
+    assert large.latency_s[0] <= small.latency_s[0] * (1 + 1e-12) + tile_slack_s
 
 
 @FAST

@@ -7,13 +7,14 @@ joules by the accessors here.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from xrsim import units
+from xrsim.specio import SPEC_CONFIG
 
 
 class EnergyTable(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = SPEC_CONFIG
 
     name: str = "custom"
     description: str | None = None

@@ -8,10 +8,11 @@ import math
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from xrsim import units
 from xrsim.hardware.energy import ENERGY_TABLES, EnergyTable
+from xrsim.specio import SPEC_CONFIG
 
 Dataflow = Literal["WS", "OS", "RS", "IS"]
 DATAFLOWS: tuple[str, ...] = ("WS", "OS", "RS", "IS")
@@ -35,17 +36,17 @@ def square_array(num_pes: int) -> tuple[int, int]:
 
 
 class SubAccelerator(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = SPEC_CONFIG
 
     name: str = Field(min_length=1)
     dataflow: Dataflow
-    num_pes: int = Field(ge=1)
+    num_pes: int = Field(ge=1, strict=True)
     array: tuple[int, int] | None = Field(
         default=None, description="rows x cols of the PE array; derived from num_pes if absent"
     )
     clock_ghz: PosFloat = 1.0
-    word_bits: int = Field(default=8, ge=1)
-    pe_buffer_bytes: int = Field(default=0, ge=0)
+    word_bits: int = Field(default=8, ge=1, strict=True)
+    pe_buffer_bytes: int = Field(default=0, ge=0, strict=True)
     global_buffer_kib: float = Field(gt=0)
     noc_words_per_cycle: PosFloat
     vector_lanes: int | None = Field(
@@ -113,7 +114,7 @@ class DramSpec(BaseModel):
     """Off-chip memory. Unshared: each sub-accelerator has a link of this bandwidth.
     Shared: the sub-accelerators share one channel of this bandwidth."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = SPEC_CONFIG
     bandwidth_gb_per_s: PosFloat
     shared: bool = False
 
@@ -123,7 +124,7 @@ class DramSpec(BaseModel):
 
 
 class HardwareSystem(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = SPEC_CONFIG
 
     name: str = Field(min_length=1)
     description: str | None = None

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 
 from xrsim import units
 from xrsim.sim.placement import PLACEMENTS
 from xrsim.sim.schedulers.base import SCHEDULERS
-from xrsim.specio import read_yaml, validate_spec
+from xrsim.specio import SPEC_CONFIG, read_yaml, validate_spec
 
 DropPolicy = Literal["deadline", "never", "predicted_miss"]
 DROP_POLICIES: tuple[str, ...] = ("deadline", "never", "predicted_miss")
@@ -40,7 +40,7 @@ class SimConfig(BaseModel):
     """Options of the default engine; every field has a default, so ``SimConfig()`` is a
     valid run: EDF, latency-greedy placement, whole models, no preemption."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = SPEC_CONFIG
     scheduler: str = "edf"
     placement: str = "latency_greedy"
     affinity: dict[str, str] = Field(

@@ -12,10 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
-PosInt = Annotated[int, Field(ge=1)]
-NonNegInt = Annotated[int, Field(ge=0)]
+from xrsim.specio import SPEC_CONFIG
+
+PosInt = Annotated[int, Field(ge=1, strict=True)]
+NonNegInt = Annotated[int, Field(ge=0, strict=True)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +45,7 @@ class LoopNest:
 
 
 class _Layer(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = SPEC_CONFIG
     name: str = Field(min_length=1)
 
     @property

@@ -5,15 +5,16 @@ from __future__ import annotations
 import hashlib
 from functools import cached_property
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from xrsim.specio import SPEC_CONFIG
 from xrsim.workload.layers import Layer
 
 
 class Accuracy(BaseModel):
     """The paper's accuracy term: achieved / target, saturating at 1."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = SPEC_CONFIG
     metric: str = "accuracy"
     target: float = Field(gt=0)
     achieved: float = Field(ge=0)
@@ -24,7 +25,7 @@ class Accuracy(BaseModel):
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = SPEC_CONFIG
 
     name: str = Field(min_length=1)
     task: str | None = None

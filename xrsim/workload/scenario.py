@@ -15,6 +15,7 @@ import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from xrsim import units
+from xrsim.specio import SPEC_CONFIG
 from xrsim.workload.model import Model
 
 JitterDistribution = Literal["uniform", "normal", "exponential"]
@@ -25,7 +26,7 @@ class Jitter(BaseModel):
     release, drawn per frame from ``distribution`` (defined in docs/engine.md). Only the
     default engine mode applies it; the deadline stays on the nominal grid."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = SPEC_CONFIG
     distribution: JitterDistribution = "uniform"
     bound_ms: float = Field(ge=0)
 
@@ -37,7 +38,7 @@ class Jitter(BaseModel):
 class ModelUse(BaseModel):
     """One model of a scenario: its frame rate, phase, jitter and per-frame deadline."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = SPEC_CONFIG
     model: str = Field(min_length=1)
     fps: float = Field(gt=0)
     deadline_ms: float | None = Field(default=None, gt=0)
@@ -62,14 +63,14 @@ class ModelUse(BaseModel):
 class Cascade(BaseModel):
     """``to`` runs on frame f only after ``from`` finished frame f, with ``probability``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = SPEC_CONFIG | ConfigDict(populate_by_name=True)
     upstream: str = Field(alias="from", min_length=1)
     downstream: str = Field(alias="to", min_length=1)
     probability: float = Field(default=1.0, ge=0.0, le=1.0)
 
 
 class ScenarioSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = SPEC_CONFIG
 
     name: str = Field(min_length=1)
     description: str | None = None

@@ -19,7 +19,7 @@ from xrsim.hardware.energy import EnergyTable
 from xrsim.hardware.spec import HardwareSystem, SubAccelerator
 from xrsim.workload.model import Model
 
-VERSION = "analytical-2"
+VERSION = "analytical-3"
 """Bump when a formula changes: it is part of every cache key."""
 
 
@@ -71,13 +71,19 @@ def cost_shapes(shapes: LayerShapes, sub: SubAccelerator, dram_bytes_per_s: floa
     glb = np.where(active, counts.glb_accesses, np.where(mac, 0, shapes.in_elems + shapes.out_elems))
     compute = np.where(active, counts.cycles, 0)
     vector = np.where(mac, 0, shapes.vector_ops) / sub.lanes
-    terms = np.stack([compute.astype(float), glb / sub.noc_words_per_cycle, dram_b / link, vector])
-    edge = np.where(mac, sub.num_pes, sub.lanes)
+    # The first tile must arrive before the array starts and the last outputs leave after it
+    # stops; a tile is what one fold of the mapping occupies (a layer that fits a small
+    # array loads the same first tile on a larger one). Those bytes are part of the layer's
+    # DRAM traffic, so the overlapped DRAM term carries only the rest.
+    edge = np.where(mac, np.ceil(counts.mapping_efficiency * sub.num_pes), sub.lanes)
     first = np.minimum(shapes.weight_elems, edge) + np.minimum(shapes.in_elems, edge)
     last = np.minimum(shapes.out_elems, edge)
-    busy = mac & ~active  # an empty (degenerate) layer does nothing at all
-    prologue = np.where(busy, 0, first * word / link)
-    epilogue = np.where(busy, 0, last * word / link)
+    empty = mac & ~active  # an empty (degenerate) layer does nothing at all
+    first_b = np.where(empty, 0, np.minimum(first * word, dram_b))
+    last_b = np.where(empty, 0, np.minimum(last * word, dram_b - first_b))
+    prologue, epilogue = first_b / link, last_b / link
+    terms = np.stack([compute.astype(float), glb / sub.noc_words_per_cycle,
+                      (dram_b - first_b - last_b) / link, vector])
     lat = combine(terms, prologue, epilogue, sub.overlap)
     latency_s = lat.cycles / sub.clock_hz
     macs = np.where(active, shapes.macs, 0)
@@ -92,6 +98,12 @@ def cost_shapes(shapes: LayerShapes, sub: SubAccelerator, dram_bytes_per_s: floa
         "bound": lat.bound, "glb_accesses": glb, "noc_words": glb,
         "mapping_efficiency": np.where(active, counts.mapping_efficiency, 0.0),
     }
+
+
+def _utilisation(arrays: Arrays, num_pes: int) -> float:
+    """MACs / (PEs x cycles) over the whole model; 0 for a model with nothing to compute."""
+    cycles = float(arrays["cycles"].sum())
+    return float(arrays["macs"].sum()) / (num_pes * cycles) if cycles > 0 else 0.0
 
 
 @register_cost_model("analytical")
@@ -133,5 +145,5 @@ class AnalyticalCostModel(CostModel):
         return ModelCost(model=model.name, sub_accelerator=sub.name,
                          latency_s=float(a["latency_s"].sum()), energy_j=float(a["energy_j"].sum()),
                          dram_bytes=float(a["dram_bytes"].sum()),
-                         utilisation=float(a["macs"].sum()) / (sub.num_pes * float(a["cycles"].sum())),
+                         utilisation=_utilisation(a, sub.num_pes),
                          layers=layers)
