@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -124,6 +125,54 @@ def test_bad_scenario(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: 
             assert needle in err, err
 
 
+@pytest.mark.parametrize(("fps", "shown"), [(5000, "5000"), (0.5, "0.5"), (59.94, "59.94")])
+def test_xrbench_mode_needs_whole_fps(tmp_path: Path, capsys: pytest.CaptureFixture[str], fps: float,
+                                      shown: str) -> None:
+    """The reference's periods are 1000 // FPS integer ms: other rates are refused there,
+    and run in mode default."""
+    write(tmp_path, "models/tiny.yaml", GOOD_MODEL)
+    path = write(tmp_path, "scenarios/sc.yaml", scenario_text(f"  - {{model: tiny, fps: {fps}}}\n"))
+    status, err = run_cli(["run", "--mode", "xrbench", "--costs", "analytical", "--scenario", str(path)],
+                          capsys)
+    assert status == 2
+    assert "sc.yaml: models[0].fps: mode xrbench takes whole FPS from 1 to 1000" in err
+    assert f"got {shown}" in err
+
+
+def test_inf_and_nan_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, "models/tiny.yaml", GOOD_MODEL)
+    path = write(tmp_path, "scenarios/sc.yaml", scenario_text("  - {model: tiny, fps: .inf}\n"))
+    status, err = run_cli(["validate", str(path)], capsys)
+    assert status == 2 and "models[0].fps" in err and "finite number" in err
+
+
+def test_union_errors_name_the_branch_meant(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An inline energy table with a bad value: the error is about that value, not about
+    the mapping not being a table name; and one bad item is one problem, not two."""
+    table = "{mac_pj: 1, rf_pj: 1, noc_pj_per_word: 1, glb_pj: 1, dram_pj_per_byte: -1}"
+    hw = write(tmp_path, "hw.yaml", GOOD_HW.replace("name: hw", f"name: hw\nenergy_table: {table}"))
+    status, err = run_cli(["validate", str(hw)], capsys)
+    assert status == 2
+    assert err.endswith("hw.yaml: energy_table.dram_pj_per_byte: Input should be greater than or "
+                        "equal to 0 (got -1)")
+    bad = write(tmp_path, "hw2.yaml", GOOD_HW.replace("dataflow: WS", "dataflow: XS"))
+    status, err = run_cli(["validate", str(bad)], capsys)
+    assert "more problem" not in err
+
+
+def test_counts_are_strict_integers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    hw = write(tmp_path, "hw.yaml", GOOD_HW.replace("num_pes: 1024", "num_pes: true"))
+    status, err = run_cli(["validate", str(hw)], capsys)
+    assert status == 2 and "sub_accelerators[0].num_pes: Input should be a valid integer" in err
+
+
+def test_degenerate_only_model_costs_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    """A filter larger than its input has no output: 0 MACs, 0 cycles, utilisation 0."""
+    assert main(["costs", "--layer", "conv:H=2,W=2,C=1,K=1,R=3,S=3", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["macs"] == 0 and out["cycles"] == 0 and out["utilisation"] == 0
+
+
 def test_model_file_name_must_match(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(tmp_path, "models/tiny.yaml", GOOD_MODEL.replace("name: tiny", "name: other"))
     path = write(tmp_path, "scenarios/sc.yaml", scenario_text("  - {model: tiny, fps: 30}\n"))
@@ -139,7 +188,14 @@ def test_model_file_name_must_match(tmp_path: Path, capsys: pytest.CaptureFixtur
         (["run", "--scenario", "vr_racing"], ["scenario", "unknown scenario 'vr_racing'"]),
         (["run", "--scenario", "no/such.yaml"], ["no/such.yaml", "no such scenario file"]),
         (["run", "--costs", "magic"], ["costs", "unknown cost backend 'magic'"]),
-        (["run", "--duration-s", "-1"], ["duration_s", "must be > 0"]),
+        (["run", "--duration-s", "-1"], ["duration_s", "must be a finite number > 0"]),
+        (["run", "--duration-s", "nan"], ["duration_s", "must be a finite number > 0, got nan"]),
+        (["run", "--duration-s", "inf"], ["duration_s", "got inf"]),
+        (["run", "--e-max-j", "nan"], ["e_max_j", "must be a finite number > 0"]),
+        (["run", "--seed", "-1"], ["seed", "must be >= 0"]),
+        (["run", "--trace-csv", "/no/such/dir/t.csv"], ["/no/such/dir/t.csv", "cannot write the timeline"]),
+        (["costs", "--layer", "gemm:M=1,N=4,K=4", "--dram-gb-per-s", "0"],
+         ["dram.bandwidth_gb_per_s", "greater than 0"]),
     ],
 )
 def test_bad_command_line(capsys: pytest.CaptureFixture[str], args: list[str],

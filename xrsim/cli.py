@@ -63,9 +63,12 @@ def cmd_run(args: argparse.Namespace) -> int:
                (args.records_csv, write_records_csv, "records"),
                (args.trace_jsonl, write_jsonl, "JSON lines trace"),
                (args.trace_json, write_chrome_trace, "Chrome trace")]
-    for file, write, _ in writers:
+    for file, write, what in writers:
         if file:
-            write(result.trace, Path(file))
+            try:
+                write(result.trace, Path(file))
+            except OSError as exc:
+                raise SpecError(file, None, f"cannot write the {what} ({exc.strerror})") from None
     if args.json:
         print(json.dumps(result.to_dict(), indent=2))
     else:

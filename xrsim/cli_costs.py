@@ -101,7 +101,8 @@ def _with(sub: SubAccelerator, update: dict[str, Any]) -> SubAccelerator:
 def _one_off_system(args: argparse.Namespace) -> HardwareSystem:
     rows, cols = parse_array(args.array or "32x32")
     calc = args.scalesim_compat and args.dram_gb_per_s is None
-    dram = UNBOUNDED if calc else (args.dram_gb_per_s or ONE_OFF_DRAM_GB_PER_S)
+    given = ONE_OFF_DRAM_GB_PER_S if args.dram_gb_per_s is None else args.dram_gb_per_s
+    dram = UNBOUNDED if calc else given
     sub = {"name": "array", "dataflow": "WS", "num_pes": rows * cols, "array": (rows, cols),
            "global_buffer_kib": ONE_OFF_BUFFER_KIB, "pe_buffer_bytes": ONE_OFF_PE_BUFFER_BYTES,
            "noc_words_per_cycle": UNBOUNDED if calc else rows + cols}

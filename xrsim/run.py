@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,10 +122,14 @@ def simulate(
         scenario = load_scenario(scenario)
     if mode not in MODES:
         raise SpecError(None, "mode", f"unknown mode '{mode}'; known: {', '.join(MODES)}")
-    if duration_s is not None and duration_s <= 0:
-        raise SpecError(None, "duration_s", f"must be > 0, got {duration_s}")
-    if k_per_ms <= 0 or e_max_j <= 0:
-        raise SpecError(None, "k_per_ms" if k_per_ms <= 0 else "e_max_j", "must be > 0")
+    positive = {"k_per_ms": k_per_ms, "e_max_j": e_max_j}
+    if duration_s is not None:
+        positive["duration_s"] = duration_s
+    for name, value in positive.items():
+        if not (math.isfinite(value) and value > 0):
+            raise SpecError(None, name, f"must be a finite number > 0, got {value}")
+    if seed < 0:
+        raise SpecError(None, "seed", f"must be >= 0, got {seed}")
     costs = costs or DEFAULT_COSTS[mode]
     overrides = {
         "scheduler": scheduler, "placement": placement, "granularity": granularity,

@@ -68,14 +68,39 @@ def field_path(loc: tuple[int | str, ...]) -> str:
     return out
 
 
+_SCALAR_TYPES = {"string_type", "int_type", "float_type", "bool_type"}
+
+
+def _relevant(errors: list[Any]) -> list[Any]:
+    """The errors a user should read first.
+
+    A container's own error ("too short") that only echoes an error inside one of its
+    items is left out; so is a union branch that expected a scalar where a mapping was
+    given (``energy_table: {...}`` is not meant as a name). An unknown key is usually a
+    misspelt one: it comes before the 'missing' it causes.
+    """
+    locs = [tuple(e["loc"]) for e in errors]
+    kept = [e for e, loc in zip(errors, locs, strict=True)
+            if not any(other != loc and other[:len(loc)] == loc for other in locs)]
+    deeper = [e for e in kept if not (e.get("type") in _SCALAR_TYPES and isinstance(e.get("input"), dict))]
+    kept = deeper or kept or errors
+    return sorted(kept, key=lambda e: e.get("type") != "extra_forbidden")
+
+
+def _is_type_name(part: str) -> bool:
+    """CamelCase, as pydantic names a union branch; spec keys are snake_case or one letter."""
+    return len(part) > 1 and part[0].isupper() and any(c.islower() for c in part) and "_" not in part
+
+
 def spec_error_from_validation(source: str | Path | None, exc: ValidationError) -> SpecError:
     """Keep the first error (the one a user fixes first) and say how many more there are."""
-    errors = exc.errors(include_url=False)
-    # An unknown key is usually a misspelt one: report it before the 'missing' it causes.
-    errors.sort(key=lambda e: e.get("type") != "extra_forbidden")
+    errors = _relevant(exc.errors(include_url=False))
     first = errors[0]
     # Tagged unions put the tag in the location ("layers[3].conv.H"); it reads fine.
-    loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    # Union branches show in the location by type name ("energy_table.EnergyTable.x"):
+    # leave those out; a tagged union's tag ("layers[3].conv.H") reads fine and stays.
+    loc = tuple(p for p in first["loc"]
+                if not (isinstance(p, str) and (p.startswith("function-") or _is_type_name(p))))
     msg = first["msg"].removeprefix("Value error, ")
     if first.get("type") == "extra_forbidden":
         msg = "unknown field"

@@ -61,6 +61,12 @@ XRBENCH_ENERGY_UNIT_J = 1e-3
 XRBENCH_E_MAX_J = 1500 * XRBENCH_ENERGY_UNIT_J
 # The reference hard-codes a 1 GHz clock: a latency of c cycles is c / 1e6 ms.
 XRBENCH_CLOCK_HZ = 1e9
+XRBENCH_CYCLES_PER_MS = XRBENCH_CLOCK_HZ * MS
+
+
+def xrbench_period_ms(fps: float) -> int:
+    """The reference's frame period: 1000 // FPS in integer milliseconds (C++ int division)."""
+    return int((1 / MS) // fps)
 
 
 def xrbench_energy_to_j(value_ref: float) -> float:

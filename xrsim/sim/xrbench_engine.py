@@ -27,6 +27,7 @@ import simpy
 
 from xrsim import units
 from xrsim.cost.base import CostTable
+from xrsim.errors import SpecError
 from xrsim.sim.trace import InferenceRecord, Trace
 from xrsim.workload.scenario import Scenario
 
@@ -66,12 +67,15 @@ class XRBenchEngine:
         self.subs = costs.system.sub_accelerators
         uses = scenario.uses
         self.names = [u.model for u in uses]  # file order: slots are taken in this order
-        self.interval_ms = [int(1000 // u.fps) for u in uses]
-        if min(self.interval_ms) < 1:
-            raise ValueError("mode xrbench needs FPS <= 1000 (integer-ms periods)")
+        for i, use in enumerate(uses):
+            if use.fps != int(use.fps) or not 1 <= use.fps <= 1000:
+                raise SpecError(scenario.path or scenario.name, f"models[{i}].fps",
+                                "mode xrbench takes whole FPS from 1 to 1000 (the reference's "
+                                f"integer-ms periods), got {use.fps:g}; use mode default")
+        self.interval_ms = [units.xrbench_period_ms(u.fps) for u in uses]
         ms_to_run = f32(units.s_to_ms(duration_s))
         self.num_slots = [int(np.floor(ms_to_run / f32(t))) for t in self.interval_ms]
-        self.base_tick_ms = f32(1000 // max(int(u.fps) for u in uses))
+        self.base_tick_ms = f32(units.xrbench_period_ms(max(u.fps for u in uses)))
         self.probability = [scenario.trigger_probability(n) for n in self.names]
         self.upstreams = {n: scenario.upstreams(n) for n in self.names}
         children = np.random.SeedSequence(seed).spawn(len(uses))
@@ -144,7 +148,7 @@ class XRBenchEngine:
                 if not (ready and idle):
                     continue
                 best = min(idle, key=lambda i: (self.cycles[(name, i)], i))
-                latency_ms = f32(self.cycles[(name, best)]) / f32(1e6)
+                latency_ms = f32(self.cycles[(name, best)]) / f32(units.XRBENCH_CYCLES_PER_MS)
                 self.active[best] = _Process(
                     request=head, sub_index=best, dispatch_ms=now,
                     completion_ms=f32(now + latency_ms),

@@ -71,7 +71,7 @@ def load_scenario_file(path: Path, model_dirs: Sequence[Path] = ()) -> Scenario:
             raise SpecError(found, "name", f"expected '{use.model}' (the file's name), got "
                                            f"'{model.name}'")
         models[use.model] = model
-    return Scenario(spec=spec, models=models)
+    return Scenario(spec=spec, models=models, path=path)
 
 
 def load_scenario(ref: str | Path, model_dirs: Sequence[Path] = ()) -> Scenario:

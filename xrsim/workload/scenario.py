@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Literal
 
 import networkx as nx
@@ -124,6 +125,7 @@ class Scenario:
 
     spec: ScenarioSpec
     models: Mapping[str, Model] = field(repr=False)
+    path: Path | None = None  # the file it came from, for error messages
 
     @property
     def name(self) -> str:
