@@ -17,7 +17,6 @@ from xrsim.sim.schedulers.base import SCHEDULERS
 from xrsim.specio import read_yaml, validate_spec
 
 DropPolicy = Literal["deadline", "never", "predicted_miss"]
-DROP_POLICIES: tuple[str, ...] = ("deadline", "never", "predicted_miss")
 
 
 @dataclass(frozen=True)
@@ -76,7 +75,7 @@ class SimConfig(BaseModel):
         return value
 
     @property
-    def blocks(self) -> Granularity:
+    def granularity_spec(self) -> Granularity:
         return Granularity.parse(self.granularity)
 
     @property
