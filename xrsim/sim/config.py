@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from xrsim import units
 from xrsim.sim.placement import PLACEMENTS
@@ -58,6 +58,23 @@ class SimConfig(BaseModel):
     @classmethod
     def _granularity(cls, value: str) -> str:
         Granularity.parse(value)
+        return value
+
+    @field_validator("preemptive")
+    @classmethod
+    def _preemptive(cls, value: bool, info: ValidationInfo) -> bool:
+        """Preemption happens at block boundaries; a whole model has none inside it."""
+        if value and info.data.get("granularity", "model") == "model":
+            raise ValueError("needs block boundaries to preempt at: use granularity 'block:N'")
+        return value
+
+    @field_validator("migration")
+    @classmethod
+    def _migration(cls, value: bool, info: ValidationInfo) -> bool:
+        """Frames only move at the boundaries where preemption lets them rejoin the queue."""
+        if value and not info.data.get("preemptive", False):
+            raise ValueError("a frame migrates only when it rejoins the queue at a block boundary: "
+                             "needs preemptive")
         return value
 
     @field_validator("scheduler")
