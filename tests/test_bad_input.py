@@ -111,6 +111,9 @@ def scenario_text(models: str, cascades: str = "") -> str:
         (scenario_text("  - {model: tiny, fps: 30}\n  - {model: tiny2, fps: 30}\n",
                        "  - {from: tiny, to: tiny2, probability: 1.5}\n"),
          ["sc.yaml", "cascades[0].probability", "less than or equal to 1"]),
+        (scenario_text("  - {model: tiny, fps: 30}\n  - {model: tiny2, fps: 30}\n",
+                       "  - {from: tiny, to: tiny2}\n  - {from: tiny, to: tiny2, probability: 0.5}\n"),
+         ["sc.yaml", "cascades", "cascade 1 repeats cascade 0 (tiny -> tiny2)"]),
     ],
 )
 def test_bad_scenario(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str,

@@ -33,6 +33,11 @@ def _error(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
     (["--granularity", "block:4"], "granularity"),  # the table backend has no per-layer costs
     (["--drop-policy", "sometimes"], "drop_policy"),
     (["--warmup-s", "-1"], "warmup_s"),
+    # FAST simulates 0.2 s: a warm-up as long leaves no frame to measure.
+    (["--warmup-s", "0.2"], "warmup_s"),
+    (["--warmup-s", "0.5"], "warmup_s"),
+    (["--preemptive"], "preemptive"),  # FAST runs whole models: no boundary to preempt at
+    (["--granularity", "block:4", "--migration"], "migration"),  # without --preemptive
 ])
 def test_bad_engine_option(capsys: pytest.CaptureFixture[str], flags: list[str], field: str) -> None:
     assert f"error: {field}: " in _error(capsys, FAST + flags)
@@ -62,6 +67,39 @@ def test_config_file_and_flags(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     config.write_text("schedule: llf\n")
     err = _error(capsys, [*FAST, "--config", str(config)])
     assert str(config) in err and "schedule: unknown field" in err
+
+
+def test_no_shared_dram_overrides_the_config(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # The table backend reports no DRAM traffic, so sharing DRAM with it is refused; the
+    # flag --no-shared-dram must win over the config file's shared_dram: true.
+    config = tmp_path / "c.yaml"
+    config.write_text("shared_dram: true\n")
+    assert "shared_dram: " in _error(capsys, [*FAST, "--config", str(config)])
+    assert main([*FAST, "--config", str(config), "--no-shared-dram", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["config"]["shared_dram"] is False
+
+
+def test_blocks_preemption_shared_dram_and_block_trace(capsys: pytest.CaptureFixture[str],
+                                                       tmp_path: Path) -> None:
+    jsonl = tmp_path / "t.jsonl"
+    argv = ["run", "--mode", "default", "--hardware", "xrbench-8k-J", "--scenario", "ar_gaming",
+            "--duration-s", "0.1", "--costs", "analytical", "--scheduler", "edf",
+            "--granularity", "block:4", "--preemptive", "--shared-dram", "--trace-blocks",
+            "--trace-jsonl", str(jsonl), "--json"]
+    assert main(argv) == 0
+    out = json.loads(capsys.readouterr().out)
+    config = out["config"]
+    assert (config["granularity"], config["preemptive"], config["shared_dram"], config["record_blocks"]) == \
+        ("block:4", True, True, True)
+    lines = [json.loads(line) for line in jsonl.read_text().splitlines()]
+    inferences = [x for x in lines if x["kind"] == "inference"]
+    blocks = [x for x in lines if x["kind"] == "block"]
+    assert len(inferences) == out["stats"]["run"]["frames"] > 0
+    # Every completed inference ran its layers in 4-layer blocks, so it has at least one
+    # block record, and shared DRAM made some inference lose time to the channel.
+    done = {(x["model"], x["frame"]) for x in inferences if not x["dropped"]}
+    assert done <= {(b["model"], b["frame"]) for b in blocks}
+    assert any(x["stall_s"] > 0 for x in inferences)
 
 
 def test_validate_knows_engine_configs(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

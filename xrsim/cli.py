@@ -167,8 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
                              "block boundary")
     engine.add_argument("--migration", action="store_const", const=True,
                         help="a preempted frame may resume on another sub-accelerator (at a cost)")
-    engine.add_argument("--shared-dram", action="store_const", const=True,
-                        help="sub-accelerators share the DRAM bandwidth (default: as the system says)")
+    engine.add_argument("--shared-dram", action=argparse.BooleanOptionalAction, default=None,
+                        help="sub-accelerators share the DRAM bandwidth, or not with --no-shared-dram "
+                             "(default: as the config, else the system says)")
     engine.add_argument("--drop-policy", help="deadline (default), never or predicted_miss")
     engine.add_argument("--warmup-s", type=float, help="leave frames released before this out of "
                                                        "scores and statistics")

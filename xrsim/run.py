@@ -137,8 +137,12 @@ def simulate(
         "drop_policy": drop_policy, "warmup_s": warmup_s, "record_blocks": record_blocks,
     }
     sim_config = _engine_config(mode, scenario, config, overrides)
-    table = CostTable.build(get_cost_model(costs), system, scenario.models.values())
     duration = REFERENCE_DURATION_S if duration_s is None else duration_s
+    if sim_config is not None and sim_config.warmup_s >= duration:
+        raise SpecError(None, "warmup_s", (
+            f"must be less than the simulated time ({duration:g} s), got {sim_config.warmup_s:g} s: "
+            "no frame would be measured"))
+    table = CostTable.build(get_cost_model(costs), system, scenario.models.values())
     if sim_config is None:
         trace = run_xrbench(scenario, table, seed=seed, duration_s=duration)
     else:

@@ -62,3 +62,21 @@ def test_shared_dram_needs_dram_traffic() -> None:
     with pytest.raises(SpecError) as err:
         DefaultEngine(scn, table, SimConfig(shared_dram=True), seed=0, duration_s=0.1)
     assert err.value.field == "shared_dram"
+
+
+def test_blocks_ending_together_under_contention_do_not_crash() -> None:
+    # The reviewer's repro (/tmp/review4/repro_crash.py), which raised "Negative delay".
+    # x: block 0 = 0.2 ms moving 2e7 B (2e7 / 0.2e-3 = 1e11 B/s: memory-bound), block 1 =
+    # 1 ms moving nothing; y: 0.1 ms moving 1e7 B (memory-bound), released at 0.1 ms.
+    # x alone 0-0.1 ms does 0.1 ms of its 0.2 ms; from 0.1 ms both run at rate 1/2, so
+    # x's last 0.1 ms of work and y's 0.1 ms both take 0.2 ms: both end at 0.3 ms, where
+    # the rounding of "work left" used to go negative. x's block 1 then runs alone at
+    # full speed, 0.3-1.3 ms. Each lost 0.1 ms to the channel.
+    uses = [{"model": "x", "fps": 10}, {"model": "y", "fps": 10, "phase_ms": 0.1}]
+    trace = run(scenario(uses, {"x": 2, "y": 1}), system(2, shared=True),
+                {"x": [(0.2, 1, 2e7), (1, 1, 0)], "y": [(0.1, 1, 1e7)]},
+                duration_ms=1, granularity="block:1", record_blocks=True)
+    assert log(trace) == [("y", 0, "acc1", 0.1, 0.3), ("x", 0, "acc0", 0.0, 1.3)]
+    assert sorted((b.model, b.block, ms(b.start_s), ms(b.end_s)) for b in trace.blocks) == [
+        ("x", 0, 0.0, 0.3), ("x", 1, 0.3, 1.3), ("y", 0, 0.1, 0.3)]
+    assert [ms(r.stall_s) for r in trace] == [0.1, 0.1]

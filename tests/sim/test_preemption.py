@@ -93,3 +93,32 @@ def test_blocks_group_layers_and_keep_the_remainder() -> None:
                 duration_ms=1, granularity="block:2", record_blocks=True)
     assert [(b.layers, ms(b.start_s), ms(b.end_s)) for b in trace.blocks] == [
         ((0, 2), 0.0, 3.0), ((2, 4), 3.0, 10.0), ((4, 5), 10.0, 15.0)]
+
+
+@pytest.mark.parametrize("order", [("long", "other"), ("other", "long")])
+def test_events_of_one_instant_are_settled_together_whatever_the_file_order(order: tuple) -> None:
+    """The reviewer's tie (/tmp/review4/tie.py). Two sub-accelerators, EDF, 1-layer blocks,
+    preemptive:
+
+        long   10 FPS, deadline 100 ms, 4 blocks of 5 ms
+        other  10 FPS, deadline 100 ms, 1 block of 5 ms
+        fast   60 FPS, phase 3 ms, deadline 19.667 ms, 1 block of 2 ms
+
+    At 0 long and other (equal keys but for the release order, i.e. the file order) take
+    acc0 and acc1 in file order. fast arrives at 3 ms and waits. At 5 ms long reaches a
+    block boundary and other completes: one instant. Settled together, both
+    sub-accelerators are free; EDF takes fast first (19.667 < 100 ms), whose latency is
+    the same on both, and the tie goes to the one long is not pinned to; long goes on
+    where it was. So in both file orders: fast 5-7 ms, long 0-20 ms without preemption.
+    (Dispatching at each event instead, the first order preempted long and left the
+    other sub-accelerator idle from 5 ms: long ended at 22 ms.)"""
+    uses = {"long": {"model": "long", "fps": 10}, "other": {"model": "other", "fps": 10}}
+    scn = scenario([uses[m] for m in order] + [{"model": "fast", "fps": 60, "phase_ms": 3}],
+                   {"long": 4, "other": 1, "fast": 1})
+    costs = {"long": [(5, 1, 0)] * 4, "other": [(5, 1, 0)], "fast": [(2, 1, 0)]}
+    trace = run(scn, system(2), costs, duration_ms=10, scheduler="edf", granularity="block:1",
+                preemptive=True)
+    long_sub, other_sub = ("acc0", "acc1") if order[0] == "long" else ("acc1", "acc0")
+    assert log(trace) == [("other", 0, other_sub, 0.0, 5.0), ("fast", 0, other_sub, 5.0, 7.0),
+                          ("long", 0, long_sub, 0.0, 20.0)]
+    assert trace.of_model("long")[0].preemptions == 0

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
 from tests.sim.conftest import log, ms, run, scenario, system
+from xrsim.metrics.xrbench_score import xrbench_score
 from xrsim.sim.sources import build_sources, draw_jitter, frame_count
 from xrsim.workload.scenario import Jitter, ModelUse
 
@@ -32,6 +35,51 @@ def test_jitter_stays_within_its_bound_and_replays(distribution: str) -> None:
     draws = draw_jitter(jitter, 1000, np.random.default_rng(1))
     assert draws.min() >= 0.0 and draws.max() <= 0.002 and draws.std() > 0
     assert np.array_equal(draws, draw_jitter(jitter, 1000, np.random.default_rng(1)))
+
+
+# Means of the jitter distributions truncated to [0, B] (docs/engine.md), B = 1:
+#   uniform      U(0, B):                 B / 2
+#   normal       N(B/2, (B/6)^2):         B / 2 (the truncation is symmetric about B/2)
+#   exponential  Exp(mean mu = B/3) cut at B = 3 mu, resampled above it:
+#                E[X | X <= 3 mu] = mu - 3 mu e^-3 / (1 - e^-3) = 0.8428 mu = 0.2809 B
+#                (clipping at B instead would give mu (1 - e^-3) = 0.3167 B, and no cut B/3)
+# Tolerance: 5 standard errors of a mean of N draws, with each distribution's standard
+# deviation bounded by its untruncated one (B/sqrt(12), B/6, B/3): a correct sampler
+# misses it with probability < 1e-6, and the wrong exponential means are > 9 of them off.
+N_DRAWS = 200_000
+MU = 1 / 3
+JITTER_MEANS = {
+    "uniform": (0.5, 1 / math.sqrt(12)),
+    "normal": (0.5, 1 / 6),
+    "exponential": (MU - 3 * MU * math.exp(-3) / (1 - math.exp(-3)), MU),
+}
+
+
+@pytest.mark.parametrize("distribution", sorted(JITTER_MEANS))
+def test_jitter_means(distribution: str) -> None:
+    mean, sd = JITTER_MEANS[distribution]
+    draws = draw_jitter(Jitter(distribution=distribution, bound_ms=1000), N_DRAWS, np.random.default_rng(7))
+    assert draws.mean() == pytest.approx(mean, abs=5 * sd / math.sqrt(N_DRAWS))
+    # Truncated, not clipped: no pile of draws on the bound (clipping put ~5 % of the
+    # exponential's there, and 0.13 % of the normal's on each end).
+    assert np.count_nonzero(draws == 1.0) == 0 and np.count_nonzero(draws == 0.0) == 0
+
+
+@pytest.mark.parametrize("distribution", sorted(JITTER_MEANS))
+def test_the_engine_releases_at_the_nominal_time_plus_the_drawn_delay(distribution: str) -> None:
+    # One model, 100 FPS, 1 ms a frame, on one sub-accelerator: never busy at a release.
+    # Per docs/engine.md ("Randomness"), model 0's jitter stream is the first of
+    # SeedSequence(seed).spawn(2 x 1 models), drawn frame by frame before the run.
+    jitter = {"distribution": distribution, "bound_ms": 4}
+    scn = scenario([{"model": "m", "fps": 100, "jitter": jitter}], {"m": 1})
+    trace = run(scn, system(1), {"m": [(1, 1, 0)]}, duration_ms=500, seed=11)
+    delays = draw_jitter(Jitter(**jitter), 50,
+                         np.random.default_rng(np.random.SeedSequence(11).spawn(2)[0]))
+    assert [r.frame for r in trace] == list(range(50))
+    assert [r.release_s for r in trace] == (np.arange(50) / 100 + delays).tolist()
+    assert [r.dispatch_s for r in trace] == [r.release_s for r in trace]
+    assert [r.deadline_s for r in trace] == (np.arange(50) / 100 + 0.01).tolist()
+    assert delays.min() > 0.0 and delays.max() < 0.004
 
 
 def test_jitter_delays_the_release_but_not_the_deadline() -> None:
@@ -103,3 +151,34 @@ def test_warmup_leaves_early_frames_out_of_the_score() -> None:
     assert len(warm.trace) == len(full.trace)  # the trace keeps everything
     assert warm.stats.run.frames == sum(1 for r in full.trace if r.release_s >= 0.1)
     assert warm.stats.window_s == pytest.approx(full.stats.window_s - 0.1)
+    assert warm.score.score == xrbench_score(warm.trace.measured(), warm.scenario).score
+
+
+def test_warmup_score_by_hand() -> None:
+    """One sub-accelerator, EDF, 60 ms, warm-up 25 ms; accuracy 1 (no accuracy given).
+
+        m  100 FPS, deadline 5 ms, 2 ms, 300 mJ -> EN = (1.5 - 0.3) / 1.5 = 0.8
+        b  10 FPS, phase 28 ms (one frame), deadline 100 ms, 9 ms, 150 mJ -> EN = 0.9
+
+    m0 0-2, m1 10-12, m2 20-22 ms; b0 28-37 ms; m3 (released 30, deadline 35) waits
+    behind b0 and is dropped at 35; m4 40-42, m5 50-52. Every completed frame ends at
+    least 3 ms early: RT = 1 / (1 + e^(15 * -3)) = 1 to double precision.
+
+    Measured (released at or after 25 ms): m3 (dropped), m4, m5 and b0.
+        S_m = (0.8 + 0.8) / 3 x (1 - 1/3) = 0.35556,  S_b = 0.9
+        score = 100 x (0.35556 + 0.9) / 2 = 62.778
+    Unmeasured, the early frames m0-m2 would count: S_m = 5 x 0.8 / 6 x 5/6 = 0.55556
+    and the score 72.778."""
+    uses = [{"model": "m", "fps": 100, "deadline_ms": 5}, {"model": "b", "fps": 10, "phase_ms": 28}]
+    scn = scenario(uses, {"m": 1, "b": 1})
+    trace = run(scn, system(1), {"m": [(2, 300, 0)], "b": [(9, 150, 0)]}, duration_ms=60,
+                warmup_s=0.025)
+    assert log(trace) == [("m", 0, "acc0", 0.0, 2.0), ("m", 1, "acc0", 10.0, 12.0),
+                          ("m", 2, "acc0", 20.0, 22.0), ("m", 3, None, 35.0, 35.0),
+                          ("b", 0, "acc0", 28.0, 37.0), ("m", 4, "acc0", 40.0, 42.0),
+                          ("m", 5, "acc0", 50.0, 52.0)]
+    score = xrbench_score(trace.measured(), scn)
+    assert (score.models["m"].frames, score.models["m"].dropped, score.models["b"].frames) == (3, 1, 1)
+    assert score.models["m"].score == pytest.approx(1.6 / 3 * 2 / 3)
+    assert score.score == pytest.approx(100 * (1.6 / 3 * 2 / 3 + 0.9) / 2)
+    assert xrbench_score(trace, scn).score == pytest.approx(100 * (4.0 / 6 * 5 / 6 + 0.9) / 2)

@@ -49,3 +49,16 @@ def test_chrome_trace_without_blocks_uses_execution_slices() -> None:
     events = chrome_trace(_trace(record_blocks=False))["traceEvents"]
     spans = [(e["name"], e["ts"], e["dur"]) for e in events if e["ph"] == "X"]
     assert spans == [("long#0", 0, 5000), ("fast#0", 5000, 2000), ("long#0", 7000, 15000)]
+
+
+def test_execution_slices_come_from_records_only_when_the_engine_logged_none() -> None:
+    # The default engine logs slices; an empty list of them (e.g. a window after every
+    # slice ended) must not be mistaken for "not logged" and derived from the records.
+    trace = run(scenario([{"model": "m", "fps": 10}], {"m": 1}), system(1), {"m": [(1, 1, 0)]},
+                duration_ms=1)
+    assert trace.slices_recorded
+    assert [(s.start_s, s.end_s) for s in trace.execution_slices()] == [(0.0, 0.001)]
+    trace.slices.clear()
+    assert trace.execution_slices() == []
+    trace.slices_recorded = False  # as the reference runtime leaves it: one slice per inference
+    assert [(s.start_s, s.end_s) for s in trace.execution_slices()] == [(0.0, 0.001)]

@@ -77,6 +77,9 @@ class BlockTable:
 
     costs: dict[tuple[str, int], BlockCosts]
     num_subs: int
+    fastest_remaining_s: dict[str, tuple[float, ...]]
+    """Per model, ``[b]``: the smallest ``remaining_s[b]`` over the sub-accelerators,
+    precomputed because LLF asks for it at every key."""
 
     @classmethod
     def build(cls, table: CostTable, scenario: Scenario, layers_per_block: int | None) -> BlockTable:
@@ -88,7 +91,12 @@ class BlockTable:
                   else _in_blocks(cost, layers_per_block))
             for key, cost in table.costs.items()
         }
-        return cls(costs=out, num_subs=len(table.system.sub_accelerators))
+        num_subs = len(table.system.sub_accelerators)
+        fastest = {}
+        for model in dict.fromkeys(m for m, _ in out):
+            per_sub = [out[(model, i)].remaining_s for i in range(num_subs)]
+            fastest[model] = tuple(float(v) for v in np.min(per_sub, axis=0))
+        return cls(costs=out, num_subs=num_subs, fastest_remaining_s=fastest)
 
     def get(self, model: str, sub: int) -> BlockCosts:
         return self.costs[(model, sub)]
@@ -104,4 +112,4 @@ class BlockTable:
         """On its own sub-accelerator once started, else on the fastest one."""
         if job.sub_index is not None:
             return self.remaining_s(job, job.sub_index)
-        return min(self.remaining_s(job, i) for i in range(self.num_subs))
+        return self.fastest_remaining_s[job.model][job.next_block]

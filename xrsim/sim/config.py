@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from xrsim import units
 from xrsim.sim.placement import PLACEMENTS
@@ -17,7 +17,6 @@ from xrsim.sim.schedulers.base import SCHEDULERS
 from xrsim.specio import SPEC_CONFIG, read_yaml, validate_spec
 
 DropPolicy = Literal["deadline", "never", "predicted_miss"]
-DROP_POLICIES: tuple[str, ...] = ("deadline", "never", "predicted_miss")
 
 
 @dataclass(frozen=True)
@@ -61,6 +60,23 @@ class SimConfig(BaseModel):
         Granularity.parse(value)
         return value
 
+    @field_validator("preemptive")
+    @classmethod
+    def _preemptive(cls, value: bool, info: ValidationInfo) -> bool:
+        """Preemption happens at block boundaries; a whole model has none inside it."""
+        if value and info.data.get("granularity", "model") == "model":
+            raise ValueError("needs block boundaries to preempt at: use granularity 'block:N'")
+        return value
+
+    @field_validator("migration")
+    @classmethod
+    def _migration(cls, value: bool, info: ValidationInfo) -> bool:
+        """Frames only move at the boundaries where preemption lets them rejoin the queue."""
+        if value and not info.data.get("preemptive", False):
+            raise ValueError("a frame migrates only when it rejoins the queue at a block boundary: "
+                             "needs preemptive")
+        return value
+
     @field_validator("scheduler")
     @classmethod
     def _scheduler(cls, value: str) -> str:
@@ -76,7 +92,7 @@ class SimConfig(BaseModel):
         return value
 
     @property
-    def blocks(self) -> Granularity:
+    def granularity_spec(self) -> Granularity:
         return Granularity.parse(self.granularity)
 
     @property

@@ -1,10 +1,12 @@
 """Mode ``default``: the SimPy engine with exact releases, pluggable schedulers and
 placements, layer blocks, preemption, drop policies and shared DRAM (docs/engine.md).
 
-The engine works at block granularity (a whole model is one block). Every state change -
-a release, a block's end, a drop - asks the scheduler for the next frame while some
-sub-accelerator is idle. Costs come from a BlockTable built once before the run, and all
-random draws (jitter, cascade triggers) are made up front from the run's seed.
+The engine works at block granularity (a whole model is one block). The events of an
+instant - releases, block ends, drops - only change state (a frame joins the queue, a
+sub-accelerator becomes free); one settle step after all of them dispatches and
+recomputes the DRAM shares, so that the outcome does not depend on the order in which
+SimPy runs events of the same time. Costs come from a BlockTable built once before the
+run, and all random draws (jitter, cascade triggers) are made up front from the run's seed.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import simpy
+from simpy.events import NORMAL, EventPriority
 
 from xrsim.cost.base import CostTable
 from xrsim.errors import SpecError
@@ -20,12 +23,34 @@ from xrsim.sim.config import SimConfig
 from xrsim.sim.contention import fair_rates
 from xrsim.sim.job import Job
 from xrsim.sim.placement import make_placement
+from xrsim.sim.queue import WaitQueue
 from xrsim.sim.schedulers import make_scheduler
 from xrsim.sim.sources import FrameSource, build_sources
 from xrsim.sim.trace import BlockRecord, ExecutionSlice, InferenceRecord, Trace
 from xrsim.workload.scenario import Scenario
 
 DONE, DROPPED, SKIPPED = "done", "dropped", "skipped"
+
+LATE = EventPriority(NORMAL + 1)
+"""Priority of the settle step: SimPy runs events of one time by priority, then in the
+order they were scheduled, so a LATE event runs after every normal event of its instant,
+even one scheduled after it."""
+
+WORK_RTOL = 1e-9
+"""A block whose stand-alone work left is at most this fraction of its whole work is
+finished: float rounding when work is consumed at changing rates leaves such crumbs, and
+a crumb must neither hold a DRAM share nor turn into a negative delay."""
+
+
+class _Settle(simpy.Event):
+    """An already-triggered event at the current time with priority LATE (built the way
+    SimPy's own Timeout is)."""
+
+    def __init__(self, env: simpy.Environment) -> None:
+        super().__init__(env)
+        self._ok = True
+        self._value = None
+        env.schedule(self, LATE)
 
 
 @dataclass(slots=True, eq=False)
@@ -45,6 +70,10 @@ class _Segment:
     rate: float = 0.0
     token: int = 0
 
+    @property
+    def done(self) -> bool:
+        return self.work_s <= WORK_RTOL * (self.latency_s + self.overhead_s)
+
 
 @dataclass(slots=True)
 class _Pending:
@@ -61,7 +90,7 @@ class DefaultEngine:
                  seed: int, duration_s: float) -> None:
         system = costs.system
         self.config = config
-        self.blocks = BlockTable.build(costs, scenario, config.blocks.layers_per_block)
+        self.blocks = BlockTable.build(costs, scenario, config.granularity_spec.layers_per_block)
         self.scheduler = make_scheduler(config.scheduler, scenario, self.blocks)
         sub_names = [s.name for s in system.sub_accelerators]
         self.placement = make_placement(config.placement, self.blocks, config.affinity, sub_names,
@@ -80,15 +109,20 @@ class DefaultEngine:
             for up in src.upstreams:
                 self.dependants[up].append(src)
         self.env = simpy.Environment()
-        self.waiting: list[Job] = []
+        self.waiting = WaitQueue(self.scheduler)
         self.running: list[_Segment | None] = [None] * len(sub_names)
+        # Per sub-accelerator, how many waiting frames can resume only there (started,
+        # no migration): placements' ties avoid taking it from them.
+        self.pinned = [0] * len(sub_names)
+        self.at_boundary: list[Job] = []  # frames that reached a block boundary this instant
+        self.settle_due = False
         self.open_slice: list[tuple[Job, float] | None] = [None] * len(sub_names)
         self.pending: dict[tuple[str, int], _Pending] = {}
         self.seq = 0
         self.last_s = 0.0
         self.trace = Trace(
             scenario=scenario.name, system=system.name, models=tuple(u.model for u in scenario.uses),
-            sub_accelerators=tuple(sub_names), warmup_s=config.warmup_s,
+            sub_accelerators=tuple(sub_names), warmup_s=config.warmup_s, slices_recorded=True,
         )
 
     # -- frames in ---------------------------------------------------------------------
@@ -97,19 +131,18 @@ class DefaultEngine:
         job = Job(model=src.model, model_index=src.index, frame=frame, release_s=now,
                   deadline_s=float(src.deadline_s[frame]), period_s=src.period_s, seq=self.seq)
         self.seq += 1
-        self.waiting.append(job)
         if self.config.drop_policy == "deadline":
             if job.deadline_s <= now:
-                self._drop(job)
+                self._log_drop(job.model, job.frame, job.release_s, job.deadline_s)
                 return
             timer = self.env.timeout(job.deadline_s - now)
             timer.callbacks.append(lambda _event: self._deadline_passed(job))
-        self._dispatch()
+        self.waiting.push(job, now)
+        self._settle_soon()
 
     def _deadline_passed(self, job: Job) -> None:
         if not job.started and job in self.waiting:
             self._drop(job)
-            self._dispatch()
 
     def _resolve(self, model: str, frame: int, outcome: str) -> None:
         """Frame ``frame`` of ``model`` completed, was dropped or never existed: tell its
@@ -173,6 +206,27 @@ class DefaultEngine:
             self.trace.slices.append(ExecutionSlice(sub, job.model, job.frame, start, now))
             self.open_slice[sub] = None
 
+    # -- the settle step -----------------------------------------------------------------
+    def _settle_soon(self) -> None:
+        """Ask for one settle step after every other event of this instant."""
+        if not self.settle_due:
+            self.settle_due = True
+            _Settle(self.env).callbacks.append(self._settle)
+
+    def _settle(self, _event: simpy.Event) -> None:
+        """Dispatch and share DRAM once the instant's events have all run. Requests for
+        another step made meanwhile are served by this one (``settle_due`` stays set)."""
+        if self.bandwidth is not None:
+            self._advance()
+        self._dispatch()
+        for job in self.at_boundary:
+            if job in self.waiting:
+                job.preemptions += 1
+        self.at_boundary.clear()
+        if self.bandwidth is not None:
+            self._reshare()
+        self.settle_due = False
+
     # -- dispatch ----------------------------------------------------------------------
     def _dispatch(self) -> None:
         while self.waiting:
@@ -180,12 +234,19 @@ class DefaultEngine:
             if not idle or not self._dispatch_one(idle):
                 return
 
+    def _offer(self, job: Job, idle: list[int]) -> list[int]:
+        """The idle sub-accelerators in the order that breaks a placement's ties: where
+        the frame already is (no migration cost), then those no waiting frame is pinned
+        to, then the rest, each by index."""
+        return sorted(idle, key=lambda i: (i != job.sub_index, self.pinned[i] > 0, i))
+
     def _dispatch_one(self, idle: list[int]) -> bool:
         """Start (or drop) the first waiting frame, in the scheduler's order, that can go
         somewhere; False when none can."""
         now = self.env.now
         policy = self.config.drop_policy
-        for job in sorted(self.waiting, key=lambda j: self.scheduler.key(j, now)):
+        for job in self.waiting.in_order(now):
+            # Each branch that acts returns at once: the queue must not change under in_order.
             if not job.started and policy == "deadline" and job.deadline_s <= now:
                 self._drop(job)
                 return True
@@ -193,7 +254,7 @@ class DefaultEngine:
             if job.started and not self.config.migration:
                 sub = job.sub_index if job.sub_index in idle else None
             else:
-                sub = self.placement.choose(job, idle)
+                sub = self.placement.choose(job, self._offer(job, idle))
             if sub is None:
                 continue
             if (not job.started and policy == "predicted_miss"
@@ -211,11 +272,12 @@ class DefaultEngine:
         if not job.started:
             job.dispatch_s = now
         else:
-            assert job.suspended_at is not None
+            assert job.suspended_at is not None and job.sub_index is not None
+            if not self.config.migration:
+                self.pinned[job.sub_index] -= 1
             job.suspended_s += now - job.suspended_at
             job.suspended_at = None
             if job.sub_index != sub:
-                assert job.sub_index is not None
                 job.migrations += 1
                 overhead = self.config.migration_cost_s
                 opened = self.open_slice[job.sub_index]
@@ -245,23 +307,30 @@ class DefaultEngine:
             seg.rate = 1.0
             self._schedule_end(seg)
         else:
-            self._reshare()
+            self._settle_soon()  # its rate (and so its end) comes with the new shares
 
     def _schedule_end(self, seg: _Segment) -> None:
         seg.token += 1
         token = seg.token
-        event = self.env.timeout(seg.work_s / seg.rate)
+        event = self.env.timeout(max(seg.work_s, 0.0) / seg.rate)
         event.callbacks.append(lambda _event: self._block_end(seg, token))
 
-    def _reshare(self) -> None:
-        """Recompute every running block's share of the DRAM channel; reschedule the end
-        of each block whose rate changed."""
-        assert self.bandwidth is not None
+    def _advance(self) -> None:
+        """Bring every running block's work left up to now, and finish those with none
+        left (whose end event, due now up to rounding, has not run yet)."""
         now = self.env.now
-        segs = [s for s in self.running if s is not None]
-        for seg in segs:
+        for seg in [s for s in self.running if s is not None]:
             seg.work_s -= seg.rate * (now - seg.since)
             seg.since = now
+            if seg.done:
+                self._finish(seg)
+
+    def _reshare(self) -> None:
+        """Share the DRAM channel among the running blocks (their work is up to date:
+        ``_advance`` ran this instant); reschedule the end of each block whose rate
+        changed."""
+        assert self.bandwidth is not None
+        segs = [s for s in self.running if s is not None]
         rates = fair_rates([s.demand for s in segs], self.bandwidth)
         for seg, rate in zip(segs, rates, strict=True):
             if rate != seg.rate:
@@ -269,8 +338,12 @@ class DefaultEngine:
                 self._schedule_end(seg)
 
     def _block_end(self, seg: _Segment, token: int) -> None:
-        if token != seg.token:
-            return  # superseded by a rate change
+        if token == seg.token and self.running[seg.sub] is seg:  # else superseded or finished
+            self._finish(seg)
+
+    def _finish(self, seg: _Segment) -> None:
+        """A block is done: account for it, then complete the frame, let it wait at the
+        block boundary (preemptive) or start its next block."""
         now = self.env.now
         job, sub = seg.job, seg.sub
         costs = self.blocks.get(job.model, sub)
@@ -284,22 +357,22 @@ class DefaultEngine:
                 sub_index=sub, start_s=seg.start_s, end_s=now, energy_j=costs.energy_j[seg.block],
             ))
         job.next_block += 1
+        seg.token += 1  # its end event, if still due, is void
         self.running[sub] = None
         if job.next_block == len(costs):
             self._complete(job, sub)
-            self._dispatch()
-        elif self.config.preemptive and self.waiting:
-            # A block boundary: the frame rejoins the queue and the scheduler decides
+            self._settle_soon()
+        elif self.config.preemptive:
+            # A block boundary: the frame rejoins the queue and the settle step decides
             # whether it goes on or a waiting frame with a smaller key takes its place.
             job.suspended_at = now
-            self.waiting.append(job)
-            self._dispatch()
-            if job in self.waiting:
-                job.preemptions += 1
+            self.waiting.push(job, now)
+            if not self.config.migration:
+                self.pinned[sub] += 1
+            self.at_boundary.append(job)
+            self._settle_soon()
         else:
             self._run_block(job, sub)
-        if self.bandwidth is not None:
-            self._reshare()
 
     # -- the run -----------------------------------------------------------------------
     def run(self) -> Trace:

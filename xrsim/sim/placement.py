@@ -1,6 +1,7 @@
 """Placement policies: on which idle sub-accelerator a chosen frame runs.
 
-Each picks among the idle sub-accelerators it is offered (ties: the lowest index) and is
+Each picks among the idle sub-accelerators it is offered (ties: the first one offered;
+the engine offers them in its order of preference, docs/engine.md) and is
 work-conserving - it never holds a frame back to wait for a busy, better one - except
 ``affinity``, which runs a mapped model only on its own sub-accelerator.
 """
@@ -26,7 +27,8 @@ class Placement(ABC):
 
     @abstractmethod
     def choose(self, job: Job, idle: Sequence[int]) -> int | None:
-        """A sub-accelerator index among ``idle`` (non-empty), or None to leave ``job`` waiting."""
+        """A sub-accelerator index among ``idle`` (non-empty, most preferred first), or None
+        to leave ``job`` waiting."""
 
 
 PLACEMENTS: Registry[Placement] = Registry("placement", "placement")
@@ -39,7 +41,7 @@ class LatencyGreedy(Placement):
     """Where the frame's remaining blocks finish soonest (the reference's choice)."""
 
     def choose(self, job: Job, idle: Sequence[int]) -> int | None:
-        return min(idle, key=lambda i: (self.blocks.remaining_s(job, i), i))
+        return min(idle, key=lambda i: self.blocks.remaining_s(job, i))
 
 
 @register_placement("energy_greedy")
@@ -47,7 +49,7 @@ class EnergyGreedy(Placement):
     """Where the frame's remaining blocks cost the least energy."""
 
     def choose(self, job: Job, idle: Sequence[int]) -> int | None:
-        return min(idle, key=lambda i: (self.blocks.remaining_j(job, i), i))
+        return min(idle, key=lambda i: self.blocks.remaining_j(job, i))
 
 
 @register_placement("edp_greedy")
@@ -55,17 +57,17 @@ class EDPGreedy(Placement):
     """Where energy x latency of the frame's remaining blocks is smallest."""
 
     def choose(self, job: Job, idle: Sequence[int]) -> int | None:
-        return min(idle, key=lambda i: (self.blocks.remaining_j(job, i) * self.blocks.remaining_s(job, i), i))
+        return min(idle, key=lambda i: self.blocks.remaining_j(job, i) * self.blocks.remaining_s(job, i))
 
 
 @register_placement("affinity")
-class Affinity(Placement):
+class Affinity(LatencyGreedy):
     """A static model -> sub-accelerator map; a model left out of it goes latency-greedy."""
 
     def choose(self, job: Job, idle: Sequence[int]) -> int | None:
         home = self.affinity.get(job.model)
         if home is None:
-            return min(idle, key=lambda i: (self.blocks.remaining_s(job, i), i))
+            return super().choose(job, idle)
         return home if home in idle else None
 
 

@@ -85,6 +85,8 @@ class Trace:
     """Records in the order they were logged, and what the run was asked to do.
 
     ``warmup_s``: records released before it are kept but left out of scores and statistics.
+    ``slices_recorded``: the engine logged execution slices in ``slices`` (the default
+    engine does; the reference runtime does not).
     """
 
     scenario: str
@@ -96,6 +98,7 @@ class Trace:
     warmup_s: float = 0.0
     slices: list[ExecutionSlice] = field(default_factory=list)
     blocks: list[BlockRecord] = field(default_factory=list)
+    slices_recorded: bool = False
 
     def __iter__(self) -> Iterator[InferenceRecord]:
         return iter(self.records)
@@ -121,12 +124,13 @@ class Trace:
             records=[r for r in self.records if r.release_s >= w], end_s=self.end_s, warmup_s=w,
             slices=[ExecutionSlice(s.sub_index, s.model, s.frame, max(s.start_s, w), s.end_s)
                     for s in self.execution_slices() if s.end_s > w],
+            slices_recorded=True,
         )
 
     def execution_slices(self) -> list[ExecutionSlice]:
         """The recorded slices; for an engine that records none (the reference runs every
         inference whole and alone) each completed inference is one slice."""
-        if self.slices:
+        if self.slices_recorded:
             return self.slices
         return [ExecutionSlice(r.sub_index, r.model, r.frame, r.dispatch_s, r.completion_s)
                 for r in self.records if not r.dropped and r.sub_index is not None]

@@ -103,6 +103,13 @@ class ScenarioSpec(BaseModel):
                         f"cascade {i} ({key}) names '{end}', which is not among the scenario's models "
                         f"({', '.join(names)})"
                     )
+        seen: dict[tuple[str, str], int] = {}
+        for i, edge in enumerate(cascades):
+            first = seen.setdefault((edge.upstream, edge.downstream), i)
+            if first != i:
+                raise ValueError(
+                    f"cascade {i} repeats cascade {first} ({edge.upstream} -> {edge.downstream}); "
+                    "give each pair once, with the probability it should have")
         graph = _graph(names, cascades)
         if not nx.is_directed_acyclic_graph(graph):
             cycle = nx.find_cycle(graph)

@@ -18,10 +18,15 @@ class Scheduler(ABC):
 
     Keys must be total (end with ``job.seq``) so that a run is deterministic. With
     preemption, a running frame yields its sub-accelerator at a block boundary to a
-    waiting one whose key is smaller.
+    waiting one whose key is smaller. A key must not change while its frame waits,
+    unless the class sets ``dynamic_keys``.
     """
 
     name: ClassVar[str]
+    dynamic_keys: ClassVar[bool] = False
+    """True when a waiting frame's key can change while it waits (not just between one
+    wait and the next): the queue then re-sorts at every dispatch instead of keeping a
+    heap of the keys computed when each frame joined it."""
 
     def __init__(self, scenario: Scenario, blocks: BlockTable) -> None:
         self.scenario = scenario

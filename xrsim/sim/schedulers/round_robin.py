@@ -12,6 +12,8 @@ from xrsim.workload.scenario import Scenario
 
 @register_scheduler("round_robin")
 class RoundRobinScheduler(Scheduler):
+    dynamic_keys = True  # a frame's turn moves whenever another model is dispatched
+
     def __init__(self, scenario: Scenario, blocks: BlockTable) -> None:
         super().__init__(scenario, blocks)
         self.num_models = len(scenario.uses)
