@@ -1,0 +1,53 @@
+"""The README's worked examples print what the README shows (its outputs are real)."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import pytest
+
+from xrsim.cli import main
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+PROMPT = "$ .venv/bin/python -m xrsim "
+
+
+def examples() -> list[tuple[str, list[str]]]:
+    """(command, expected output lines) of every console block; '...' skips lines."""
+    found = []
+    blocks: list[list[str]] = []
+    inside = False
+    for line in README.read_text().splitlines():
+        if line.startswith("```"):
+            inside = not inside
+            if inside:
+                blocks.append([])
+        elif inside:
+            blocks[-1].append(line)
+    for lines in blocks:
+        if not lines or not lines[0].startswith(PROMPT):
+            continue
+        command = lines.pop(0)
+        while command.endswith("\\"):
+            command = command[:-1] + lines.pop(0).strip()
+        found.append((command[len(PROMPT):], lines))
+    return found
+
+
+@pytest.mark.parametrize(("command", "expected"), examples(), ids=lambda x: str(x)[:60])
+def test_readme_example(command: str, expected: list[str], tmp_path: Path,
+                        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)  # examples may write trace files
+    assert main(shlex.split(command)) == 0
+    actual = capsys.readouterr().out.splitlines()
+    position = 0
+    for line in expected:
+        if line == "...":
+            continue
+        assert line in actual[position:], f"README line not printed (in order): {line!r}"
+        position = actual.index(line, position) + 1
+
+
+def test_there_are_examples() -> None:
+    assert len(examples()) >= 5
