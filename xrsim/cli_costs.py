@@ -170,6 +170,7 @@ def _write_csv(path: Path, cost: ModelCost) -> None:
 
 
 def cmd_costs(args: argparse.Namespace) -> int:
+    args.scalesim_compat = args.scalesim_compat or args.scalesim_paper
     if args.layer:
         model = parse_layer(args.layer, scalesim=args.scalesim_compat)
         system = load_hardware(args.hardware) if args.hardware else _one_off_system(args)
@@ -180,7 +181,8 @@ def cmd_costs(args: argparse.Namespace) -> int:
     sub = _with(_pick_sub(system, args.sub), _overrides(args))
     backend: CostModel
     if args.costs == "analytical":
-        backend = AnalyticalCostModel(scalesim_compat=args.scalesim_compat)
+        backend = AnalyticalCostModel(scalesim_compat=args.scalesim_compat,
+                                      scalesim_paper=args.scalesim_paper)
     elif args.scalesim_compat:
         raise SpecError("--scalesim-compat", None, "applies to --costs analytical only")
     else:
@@ -238,6 +240,9 @@ def add_cost_commands(subparsers: argparse._SubParsersAction) -> None:
     costs.add_argument("--scalesim-compat", action="store_true",
                        help="SCALE-Sim v2's exact cycle counts; a one-off layer then runs stall-free "
                             "(CALC mode) unless --dram-gb-per-s is given")
+    costs.add_argument("--scalesim-paper", action="store_true",
+                       help="as --scalesim-compat, with the SCALE-Sim paper's OS drain (2Ar + Ac - 2 "
+                            "per fold) instead of its code's (Ar + Ac - 2)")
     costs.add_argument("--dram-gb-per-s", type=float, help=f"one-off layer: DRAM link (default "
                        f"{ONE_OFF_DRAM_GB_PER_S:g})")
     costs.add_argument("--energy-table", help="one-off layer: energy table (default accelergy-65nm)")

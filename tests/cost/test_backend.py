@@ -166,3 +166,15 @@ def test_nvdla_ws_beats_im2col_ws_on_channel_deep_3x3() -> None:
     im = costs([deep, first], dataflow="WS", ws_variant="systolic", array=(64, 64))
     assert nv.compute_cycles[0] < im.compute_cycles[0]
     assert nv.compute_cycles[1] > im.compute_cycles[1]
+
+
+def test_attention_operands_do_not_use_the_weight_scratchpads() -> None:
+    """On RS the PE scratchpads hold filter rows, which enlarges the resident weight block
+    of a GEMM; an attention matmul has no weights, so the same shapes cost at least as
+    much DRAM traffic as the GEMM when the global buffer is small."""
+    gemm = {"type": "gemm", "M": 512, "N": 512, "K": 512}
+    attention = {"type": "attention_matmul", "M": 512, "N": 512, "K": 512}
+    hw = {"dataflow": "RS", "array": (12, 14), "global_buffer_kib": 16, "pe_buffer_bytes": 4096}
+    g, a = costs([gemm], **hw), costs([attention], **hw)
+    assert a.macs[0] == g.macs[0]
+    assert a.dram_bytes[0] > g.dram_bytes[0]

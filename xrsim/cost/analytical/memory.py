@@ -23,7 +23,7 @@ from xrsim.cost.analytical.systolic import ceil_div
 BOUNDS = ("compute", "noc", "dram", "vector")
 
 
-def dram_words(shapes: LayerShapes, buffer_words: int, weight_buffer_words: int) -> np.ndarray:
+def dram_words(shapes: LayerShapes, buffer_words: int, weight_buffer_words: int | np.ndarray) -> np.ndarray:
     """Words moved to and from DRAM by each layer row (all groups).
 
     ``buffer_words`` holds a resident block; ``weight_buffer_words`` may be larger when

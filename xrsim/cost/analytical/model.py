@@ -19,7 +19,7 @@ from xrsim.hardware.energy import EnergyTable
 from xrsim.hardware.spec import HardwareSystem, SubAccelerator
 from xrsim.workload.model import Model
 
-VERSION = "analytical-3"
+VERSION = "analytical-4"
 """Bump when a formula changes: it is part of every cache key."""
 
 
@@ -47,18 +47,18 @@ def _shapes(model: Model) -> LayerShapes:
     return found
 
 
-def _array_counts(shapes: LayerShapes, sub: SubAccelerator, compat: bool) -> ArrayCounts:
+def _array_counts(shapes: LayerShapes, sub: SubAccelerator, compat: bool, paper: bool) -> ArrayCounts:
     if sub.dataflow == "RS":
         pe_words = int(sub.pe_buffer_bytes // sub.word_bytes)
         return rs_counts(shapes, sub.rows, sub.cols, overhead=sub.rs_overhead, pe_buffer_words=pe_words)
     return systolic_counts(shapes, sub.dataflow, sub.rows, sub.cols,
-                           ws_variant=sub.ws_variant, compat=compat)
+                           ws_variant=sub.ws_variant, compat=compat, paper=paper)
 
 
 def cost_shapes(shapes: LayerShapes, sub: SubAccelerator, dram_bytes_per_s: float,
-                table: EnergyTable, *, compat: bool = False) -> Arrays:
+                table: EnergyTable, *, compat: bool = False, paper: bool = False) -> Arrays:
     """Per-row costs of ``shapes`` on ``sub``: the whole model, as numpy arrays."""
-    counts = _array_counts(shapes, sub, compat)
+    counts = _array_counts(shapes, sub, compat, paper)
     mac = shapes.is_mac
     active = mac & (shapes.macs > 0)
     word = sub.word_bytes
@@ -66,7 +66,10 @@ def cost_shapes(shapes: LayerShapes, sub: SubAccelerator, dram_bytes_per_s: floa
     weight_buffer_words = buffer_words
     if sub.dataflow == "RS":  # filter rows stay in the PE scratchpads: they hold weights too
         weight_buffer_words += int(sub.num_pes * sub.pe_buffer_bytes // word)
-    dram_b = dram_words(shapes, buffer_words, weight_buffer_words) * word
+    # An attention matmul has no weights: its second operand is an activation that lives in
+    # the global buffer like the first, so the PE scratchpads do not extend its capacity.
+    resident = np.where(shapes.weights_stationary == 1, weight_buffer_words, buffer_words)
+    dram_b = dram_words(shapes, buffer_words, resident) * word
     link = dram_bytes_per_s / sub.clock_hz  # bytes per cycle
     glb = np.where(active, counts.glb_accesses, np.where(mac, 0, shapes.in_elems + shapes.out_elems))
     compute = np.where(active, counts.cycles, 0)
@@ -110,25 +113,29 @@ def _utilisation(arrays: Arrays, num_pes: int) -> float:
 class AnalyticalCostModel(CostModel):
     """First-principles per-layer costs (docs/cost_model.md).
 
-    ``scalesim_compat`` makes the systolic compute cycles SCALE-Sim v2's exactly;
+    ``scalesim_compat`` makes the systolic compute cycles SCALE-Sim v2's exactly, and
+    ``scalesim_paper`` its paper's form (OS drains in 2Ar + Ac - 2; implies the former);
     ``cache_dir`` (or ``XRSIM_COST_CACHE``) also keeps results on disk.
     """
 
-    def __init__(self, *, scalesim_compat: bool = False, cache_dir: str | Path | None = None,
+    def __init__(self, *, scalesim_compat: bool = False, scalesim_paper: bool = False,
+                 cache_dir: str | Path | None = None,
                  cache: CostCache | None = None) -> None:
-        self.scalesim_compat = scalesim_compat
+        self.scalesim_compat = scalesim_compat or scalesim_paper
+        self.scalesim_paper = scalesim_paper
         self.cache = cache if cache is not None else CostCache(cache_dir)
 
     def layer_arrays(self, model: Model, sub: SubAccelerator, system: HardwareSystem) -> Arrays:
         """Per-layer results of ``model`` on ``sub``, aligned with ``model.layers``."""
         shapes = _shapes(model)
         table = system.energy
-        key = cache_key(VERSION, str(self.scalesim_compat), shapes.key_bytes(),
+        key = cache_key(VERSION, str(self.scalesim_compat), str(self.scalesim_paper), shapes.key_bytes(),
                         sub.model_dump_json(exclude={"name"}), system.dram.model_dump_json(),
                         table.model_dump_json())
         rows = self.cache.get(key)
         if rows is None:
-            rows = cost_shapes(shapes, sub, system.dram.bytes_per_s, table, compat=self.scalesim_compat)
+            rows = cost_shapes(shapes, sub, system.dram.bytes_per_s, table, compat=self.scalesim_compat,
+                               paper=self.scalesim_paper)
             self.cache.put(key, rows)
         return {name: values[shapes.inverse] for name, values in rows.items()}
 

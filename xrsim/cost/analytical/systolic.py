@@ -4,9 +4,10 @@ A layer's group is mapped onto an Ar x Ac array as a matrix of Sr x Sc stationar
 elements streamed for T steps; it takes ceil(Sr/Ar) x ceil(Sc/Ac) folds, each paying the
 array's fill and drain plus T. With ``compat`` the counts are SCALE-Sim v2's code exactly
 (OS fill Ar + Ac - 2, every fold pays the full array, total - 1 as it reports the index of
-the last write); otherwise the paper's 2Ar + Ac - 2 for every dataflow, and a partial fold
-pays only the rows and columns it uses (its data need not cross idle PEs), which makes a
-larger array never slower.
+the last write), and with ``paper`` too its paper's form (OS fill 2Ar + Ac - 2).
+Otherwise the paper's 2Ar + Ac - 2 for every dataflow, and a partial fold pays only the
+rows and columns it uses (its data need not cross idle PEs), which makes a larger array
+never slower.
 """
 
 from __future__ import annotations
@@ -54,14 +55,17 @@ def operand_matrix(shapes: LayerShapes, dataflow: str, ws_variant: str
 
 
 def systolic_counts(shapes: LayerShapes, dataflow: str, rows: int, cols: int, *,
-                    ws_variant: str = "systolic", compat: bool = False) -> ArrayCounts:
+                    ws_variant: str = "systolic", compat: bool = False,
+                    paper: bool = False) -> ArrayCounts:
     """Cycles and SRAM accesses of every layer row on a rows x cols systolic array."""
     sr, sc, t = operand_matrix(shapes, dataflow, ws_variant)
     g = shapes.G
     fr, fc = ceil_div(sr, rows), ceil_div(sc, cols)
     folds = fr * fc
     if compat:
-        fill = (rows if dataflow == "OS" else 2 * rows) + cols - 2
+        # SCALE-Sim's code drains OS in Ar + Ac - 2; its paper (and its maintainers, in
+        # scale-sim-v3 issue 4) say 2Ar + Ac - 2, as for WS and IS
+        fill = (rows if dataflow == "OS" and not paper else 2 * rows) + cols - 2
         cycles = np.where(folds > 0, g * (folds * (fill + t) - 1), 0)
     else:
         # sum over folds of (2 r_i + c_j - 2 + T), r_i / c_j the rows / columns fold i / j uses
