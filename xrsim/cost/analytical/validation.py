@@ -44,10 +44,20 @@ class Row:
         return self.energy_j / self.ref_energy_j
 
 
+def _average_ranks(values: np.ndarray) -> np.ndarray:
+    """Ranks 0..n-1, tied values sharing the mean of their ranks (the reference's table has
+    ties: a WS model costs the same on every PE count)."""
+    order = np.argsort(values, kind="stable")
+    ranks = np.empty(len(values), dtype=float)
+    ranks[order] = np.arange(len(values), dtype=float)
+    _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+    sums = np.bincount(inverse, weights=ranks)
+    return sums[inverse] / counts[inverse]
+
+
 def spearman(a: np.ndarray, b: np.ndarray) -> float:
-    """Rank correlation (no ties expected among costs)."""
-    ra, rb = np.argsort(np.argsort(a)), np.argsort(np.argsort(b))
-    return float(np.corrcoef(ra, rb)[0, 1])
+    """Spearman's rank correlation, with average ranks for ties."""
+    return float(np.corrcoef(_average_ranks(a), _average_ranks(b))[0, 1])
 
 
 def _xrbench_subs() -> dict[tuple[int, float], tuple[SubAccelerator, HardwareSystem]]:
