@@ -155,7 +155,7 @@ def write_hardware(hardware: dict) -> None:
                     "    clock_ghz: 1.0\n",
                     "    word_bits: 8\n",
                     f"    pe_buffer_bytes: {acc['PE_local_memory']}\n",
-                    f"    global_buffer_kib: {acc['global_shared_memory'] // 1024}\n",
+                    f"    global_buffer_kib: {acc['global_shared_memory'] / units.KIB:g}\n",
                     f"    noc_words_per_cycle: {acc['top_noc_bw']}\n",
                 ]
                 if flow == "WS":  # the reference's WS is NVDLA-like: C x K spatial, no im2col

@@ -13,7 +13,12 @@ GB_PER_S = 1e9  # decimal gigabytes per second, as DRAM datasheets quote them
 PJ = 1e-12
 MW = 1e-3
 MS = 1e-3
+MJ = 1e-3
 US = 1e-6
+
+
+def bits_to_bytes(bits: float) -> float:
+    return bits / 8
 
 
 def ms_to_s(value_ms: float) -> float:
@@ -42,7 +47,7 @@ def gb_per_s_to_bytes_per_s(value: float) -> float:
 
 
 def j_to_mj(value_j: float) -> float:
-    return value_j / 1e-3
+    return value_j / MJ
 
 
 def pj_to_j(value_pj: float) -> float:

@@ -1,6 +1,6 @@
 """Hardware specs: systems, sub-accelerators, off-chip memory, energy tables."""
 
-from xrsim.hardware.energy import ENERGY_TABLES, EnergyTable, energy_table
+from xrsim.hardware.energy import ENERGY_TABLES, EnergyTable
 from xrsim.hardware.library import list_hardware, load_hardware
 from xrsim.hardware.spec import (
     DATAFLOWS,
@@ -19,7 +19,6 @@ __all__ = [
     "EnergyTable",
     "HardwareSystem",
     "SubAccelerator",
-    "energy_table",
     "list_hardware",
     "load_hardware",
     "square_array",

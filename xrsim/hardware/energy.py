@@ -62,8 +62,8 @@ _XRBENCH_MAC_PJ = 2.88
 # Global buffer: 128 KB SRAM, 18.18 pJ per 64-bit read and 14.14 per write, averaged and
 # divided by the 8 one-byte words of an access. DRAM: LPDDR4, 512 pJ per 64-bit access.
 _ACCELERGY_RF_PJ = (1.977 + 0.202 + 0.251 + 0.219) / 4
-_ACCELERGY_GLB_PJ = (18.18 + 14.14) / 2 / 8
-_ACCELERGY_DRAM_PJ_PER_BYTE = 512 / 8
+_ACCELERGY_GLB_PJ = (18.18 + 14.14) / 2 / units.bits_to_bytes(64)
+_ACCELERGY_DRAM_PJ_PER_BYTE = 512 / units.bits_to_bytes(64)
 
 ENERGY_TABLES: dict[str, EnergyTable] = {
     "xrbench-maestro": EnergyTable(
@@ -112,12 +112,3 @@ ENERGY_TABLES: dict[str, EnergyTable] = {
         vector_op_pj=0.208,
     ),
 }
-
-
-def energy_table(name: str) -> EnergyTable:
-    try:
-        return ENERGY_TABLES[name]
-    except KeyError:
-        raise KeyError(
-            f"unknown energy table '{name}'; known: {', '.join(sorted(ENERGY_TABLES))}"
-        ) from None

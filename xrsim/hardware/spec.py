@@ -95,7 +95,7 @@ class SubAccelerator(BaseModel):
 
     @property
     def word_bytes(self) -> float:
-        return self.word_bits / 8
+        return units.bits_to_bytes(self.word_bits)
 
     @property
     def global_buffer_bytes(self) -> int:

@@ -44,6 +44,11 @@ class LoopNest:
         return self.G * self.N * self.K * self.C * self.P * self.Q * self.R * self.S
 
 
+def _out_size(size: int, padding: int, window: int, stride: int) -> int:
+    """Outputs along one axis; a window larger than the padded input gives none."""
+    return max(0, (size + 2 * padding - window) // stride + 1)
+
+
 class _Layer(BaseModel):
     model_config = SPEC_CONFIG
     name: str = Field(min_length=1)
@@ -102,11 +107,11 @@ class ConvLayer(_Layer):
 
     @property
     def out_h(self) -> int:
-        return max(0, (self.H + 2 * self.padding - self.R) // self.stride + 1)
+        return _out_size(self.H, self.padding, self.R, self.stride)
 
     @property
     def out_w(self) -> int:
-        return max(0, (self.W + 2 * self.padding - self.S) // self.stride + 1)
+        return _out_size(self.W, self.padding, self.S, self.stride)
 
     @property
     def degenerate(self) -> bool:
@@ -254,11 +259,11 @@ class PoolLayer(_Layer):
 
     @property
     def out_h(self) -> int:
-        return max(0, (self.H + 2 * self.padding - self.R) // self._stride + 1)
+        return _out_size(self.H, self.padding, self.R, self._stride)
 
     @property
     def out_w(self) -> int:
-        return max(0, (self.W + 2 * self.padding - self.S) // self._stride + 1)
+        return _out_size(self.W, self.padding, self.S, self._stride)
 
     @property
     def macs(self) -> int:
@@ -285,4 +290,3 @@ Layer = Annotated[
     ConvLayer | GemmLayer | AttentionMatmulLayer | ElementwiseLayer | PoolLayer,
     Field(discriminator="type"),
 ]
-LAYER_TYPES = ("conv", "gemm", "attention_matmul", "elementwise", "pool")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from xrsim import units
 from xrsim.cost.analytical.model import AnalyticalCostModel
 from xrsim.cost.table import DEFAULT_TABLE
 from xrsim.hardware.library import list_hardware, load_hardware
@@ -192,8 +193,9 @@ def validation_report() -> tuple[str, str]:
     for r in sorted(rows, key=lambda r: (r.model, r.dataflow, r.num_pes, r.noc)):
         lines.append(
             f"| {r.model} | {r.dataflow} | {r.num_pes} | {r.noc:g} | {r.computations / r.macs:.2f} | "
-            f"{r.ref_latency_s * 1e3:.3f} | {r.latency_s * 1e3:.3f} | {r.latency_ratio:.3f} | "
-            f"{r.ref_energy_j * 1e3:.2f} | {r.energy_j * 1e3:.2f} | {r.energy_ratio:.3f} | "
+            f"{units.s_to_ms(r.ref_latency_s):.3f} | {units.s_to_ms(r.latency_s):.3f} | "
+            f"{r.latency_ratio:.3f} | "
+            f"{units.j_to_mj(r.ref_energy_j):.2f} | {units.j_to_mj(r.energy_j):.2f} | {r.energy_ratio:.3f} | "
             f"{r.dram_bound_layers} |")
     return "\n".join(lines) + "\n", "\n".join(summary)
 
