@@ -3,7 +3,9 @@ the reference mode's published result."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import itertools
 import json
 from pathlib import Path
 
@@ -161,3 +163,18 @@ def test_xrbench_mode_still_reproduces_the_reference(tmp_path: Path) -> None:
              for r in result.trace.records[:2]]
     assert first == [("ES_RITNet", 0.0, 1.503136), ("GE_FBNet_C", 1.503136, 5.725173)]
     assert result.config is None and result.stats.run.frames == len(result.trace)
+
+
+def test_blocks_csv(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """One row per block; ES_RITNet's 42 layers in 8-layer blocks are 6 blocks (5 x 8 + 2),
+    which tile its layers [0, 42) in order on one sub-accelerator (no preemption)."""
+    out = tmp_path / "b.csv"
+    assert main(["run", "--scenario", "vr_gaming", "--duration-s", "0.05", "--granularity", "block:8",
+                 "--blocks-csv", str(out)]) == 0
+    assert "block records written to" in capsys.readouterr().out
+    rows = list(csv.DictReader(out.read_text().splitlines()))
+    es0 = [r for r in rows if r["model"] == "ES_RITNet" and r["frame"] == "0"]
+    assert [(int(r["first_layer"]), int(r["end_layer"])) for r in es0] == \
+        [(0, 8), (8, 16), (16, 24), (24, 32), (32, 40), (40, 42)]
+    assert len({r["sub_index"] for r in es0}) == 1
+    assert all(float(a["end_s"]) <= float(b["start_s"]) + 1e-12 for a, b in itertools.pairwise(es0))

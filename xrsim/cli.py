@@ -22,7 +22,7 @@ from xrsim.sim.config import SimConfig, load_sim_config
 from xrsim.sim.placement import placement_names
 from xrsim.sim.schedulers import scheduler_names
 from xrsim.sim.trace import write_timeline_csv
-from xrsim.sim.trace_writers import write_chrome_trace, write_jsonl, write_records_csv
+from xrsim.sim.trace_writers import write_blocks_csv, write_chrome_trace, write_jsonl, write_records_csv
 from xrsim.specio import read_yaml
 from xrsim.workload import Model, list_models, list_scenarios
 from xrsim.workload.library import load_model_file, load_scenario_file
@@ -50,7 +50,7 @@ def _print_run(result: RunResult) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    record_blocks = True if args.trace_blocks else None
+    record_blocks = True if args.trace_blocks or args.blocks_csv else None
     result = simulate(
         args.hardware, args.scenario, mode=args.mode, costs=args.costs, seed=args.seed,
         duration_s=args.duration_s, config=args.config, scheduler=args.scheduler,
@@ -61,6 +61,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     writers = [(args.trace_csv, write_timeline_csv, "timeline"),
                (args.records_csv, write_records_csv, "records"),
+               (args.blocks_csv, write_blocks_csv, "block records"),
                (args.trace_jsonl, write_jsonl, "JSON lines trace"),
                (args.trace_json, write_chrome_trace, "Chrome trace")]
     for file, write, what in writers:
@@ -176,6 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
     engine.add_argument("--trace-blocks", action="store_true", help="record one record per layer block")
     run.add_argument("--trace-csv", metavar="FILE", help="write the timeline CSV (reference format)")
     run.add_argument("--records-csv", metavar="FILE", help="write every inference record as CSV")
+    run.add_argument("--blocks-csv", metavar="FILE",
+                     help="write one CSV row per layer block (implies --trace-blocks)")
     run.add_argument("--trace-jsonl", metavar="FILE", help="write the trace as JSON lines")
     run.add_argument("--trace-json", metavar="FILE", help="write a Chrome trace (open in Perfetto)")
     run.add_argument("--json", action="store_true", help="print the result as JSON")

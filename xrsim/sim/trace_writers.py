@@ -12,9 +12,11 @@ from dataclasses import asdict, fields
 from pathlib import Path
 
 from xrsim import units
-from xrsim.sim.trace import InferenceRecord, Trace
+from xrsim.sim.trace import BlockRecord, InferenceRecord, Trace
 
 RECORD_COLUMNS = tuple(f.name for f in fields(InferenceRecord))
+BLOCK_COLUMNS = ("model", "frame", "block", "first_layer", "end_layer", "sub_index", "start_s",
+                 "end_s", "energy_j")
 
 
 def write_records_csv(trace: Trace, path: Path) -> None:
@@ -24,6 +26,20 @@ def write_records_csv(trace: Trace, path: Path) -> None:
         writer.writerow(RECORD_COLUMNS)
         for r in trace.records:
             writer.writerow(["" if v is None else v for v in (getattr(r, c) for c in RECORD_COLUMNS)])
+
+
+def _block_row(b: BlockRecord) -> list[object]:
+    return [b.model, b.frame, b.block, b.layers[0], b.layers[1], b.sub_index, b.start_s, b.end_s,
+            b.energy_j]
+
+
+def write_blocks_csv(trace: Trace, path: Path) -> None:
+    """Every layer block (recorded with ``record_blocks``), in the order they ended; layers
+    [first_layer, end_layer) of the model ran in it."""
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(BLOCK_COLUMNS)
+        writer.writerows(_block_row(b) for b in trace.blocks)
 
 
 def write_jsonl(trace: Trace, path: Path) -> None:
