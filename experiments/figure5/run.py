@@ -14,6 +14,7 @@ import csv
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
 from xrsim.hardware import list_hardware, load_hardware
 from xrsim.plots.score_bars import plot_score_grid
@@ -33,7 +34,7 @@ def main() -> None:
     scenarios = {s: load_scenario(s) for s in SCENARIOS}
     rows = []
     mean: dict[tuple[str, str], float] = {}
-    for design in designs:
+    for design in tqdm(designs, desc="designs", unit="design"):
         system = load_hardware(design)
         for name, scenario in scenarios.items():
             stochastic = any(c.probability < 1 for c in scenario.spec.cascades)

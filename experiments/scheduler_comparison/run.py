@@ -7,7 +7,10 @@ and AR assistant, designs J and M at 8K PEs; writes a markdown table (see README
 from __future__ import annotations
 
 import argparse
+import itertools
 from pathlib import Path
+
+from tqdm import tqdm
 
 from xrsim import simulate, units
 from xrsim.errors import SpecError
@@ -50,11 +53,10 @@ def main() -> None:
     args = parser.parse_args()
     lines = [f"Costs `{args.costs}`, seed {args.seed}, {args.duration_s or 0.7:g} s simulated.", "",
              HEADER]
-    for scenario in SCENARIOS:
-        for hardware in HARDWARE:
-            for label, mode, options in POLICIES:
-                lines.append(row(scenario, hardware, label, mode, options, args.costs, args.seed,
-                                 args.duration_s))
+    grid = list(itertools.product(SCENARIOS, HARDWARE, POLICIES))
+    for scenario, hardware, (label, mode, options) in tqdm(grid, desc="runs", unit="run"):
+        lines.append(row(scenario, hardware, label, mode, options, args.costs, args.seed,
+                         args.duration_s))
     text = "\n".join(lines) + "\n"
     args.out.write_text(text, encoding="utf-8")
     print(text, end="")
