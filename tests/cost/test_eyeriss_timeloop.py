@@ -113,11 +113,6 @@ ISCA16_LAYERS = {
 ISCA16_HW = {"dataflow": "RS", "num_pes": 256, "clock_ghz": 0.2, "word_bits": 16, "pe_buffer_bytes": 512,
              "global_buffer_kib": 128, "noc_words_per_cycle": 64, "dram_gb_per_s": 10,
              "energy_table": "eyeriss-65nm-normalised"}
-DRAM_GAP = pytest.mark.xfail(strict=True, reason=(
-    "Eyeriss moves 1.7x (conv1) and 2.4x (conv2) the compulsory DRAM traffic; the "
-    "three-order buffer model finds blockings with about 0.55x of the chip's traffic, which "
-    "the chip's mapper did not use (docs/cost_model.md, 'Known gaps')"))
-
 
 def _isca16(layer: str) -> tuple[float, float, float]:
     result = costs([ISCA16_LAYERS[layer]], **ISCA16_HW)
@@ -128,8 +123,7 @@ def _isca16(layer: str) -> tuple[float, float, float]:
     return macs, dram, rf
 
 
-@pytest.mark.parametrize("layer", [
-    pytest.param(name, marks=DRAM_GAP) if name in ("conv1", "conv2") else name for name in ISCA16])
+@pytest.mark.parametrize("layer", list(ISCA16))
 def test_isca16_dram_to_alu_ratio_within_30_percent(layer: str) -> None:
     alu_ref, dram_ref, _ = ISCA16[layer]
     macs, dram, _ = _isca16(layer)

@@ -65,3 +65,42 @@ def combine(terms: np.ndarray, prologue: np.ndarray, epilogue: np.ndarray, overl
     total = longest + (1.0 - overlap) * (terms.sum(axis=0) - longest) + prologue + epilogue
     bound = np.where(longest > 0, terms.argmax(axis=0), -1)
     return Latency(cycles=total, bound=bound)
+
+
+_BLOCKS = 2 ** np.arange(13)  # candidate numbers of blocks along a loop (1 ... 4096)
+
+
+def rs_dram_words(shapes: LayerShapes, buffer_words: int) -> np.ndarray:
+    """Words moved to and from DRAM by each layer row under Eyeriss row stationary.
+
+    The global buffer holds only an ifmap tile (n images x e output rows' input rows x c
+    channels) and the partial sums of k filters over it; filters bypass it, DRAM straight
+    to the PE scratchpads, so they are fetched again for every ifmap tile (image block x
+    row strip). Partial sums stay in the buffer across the channel blocks, so outputs are
+    written once; an ifmap tile without all channels is re-fetched for every filter block.
+    Tile sizes are searched over powers-of-two block counts (k the largest that fits);
+    the fewest words win. A layer whose smallest tile does not fit, or whose second operand
+    is an activation held in the buffer (attention), falls back to ``dram_words``.
+    """
+    g = np.maximum(shapes.G, 1)
+    N, C, K, P, Q = (x[:, None, None, None] for x in (shapes.N, shapes.C, shapes.K, shapes.P, shapes.Q))
+    R, U, H, W = (x[:, None, None, None] for x in (shapes.R, shapes.U, shapes.H, shapes.W))
+    b = _BLOCKS
+    n = ceil_div(N, b[None, :, None, None])
+    e = ceil_div(P, b[None, None, :, None])
+    c = ceil_div(C, b[None, None, None, :])
+    rows = np.minimum(H, (e - 1) * U + R)
+    strips = ceil_div(P, e)
+    ifmap_tile = n * c * rows * W
+    k = np.minimum(K, (buffer_words - ifmap_tile) // np.maximum(n * e * Q, 1))
+    fits = k >= 1
+    i, w, o = (x[:, None, None, None] // g[:, None, None, None]
+               for x in (shapes.in_elems, shapes.weight_elems, shapes.out_elems))
+    # rows shared by two strips come twice; rows a stride skips are fetched all the same
+    ifmap = np.maximum(i, ceil_div(i * strips * rows, np.maximum(H, 1)))
+    passes = np.where(c == C, 1, ceil_div(K, np.maximum(k, 1)))
+    words = np.where(fits, w * ceil_div(N, n) * strips + ifmap * passes + o, np.inf)
+    best = words.reshape(len(shapes), -1).min(axis=1)
+    generic = dram_words(shapes, buffer_words, buffer_words)
+    rs = (shapes.weights_stationary == 1) & shapes.is_mac & (shapes.macs > 0) & np.isfinite(best)
+    return np.where(rs, g * np.where(np.isfinite(best), best, 0), generic).astype(np.int64)

@@ -10,7 +10,7 @@ import numpy as np
 
 from xrsim.cost.analytical.cache import Arrays, CostCache, cache_key
 from xrsim.cost.analytical.energy import RF_ACCESSES_PER_MAC, layer_energy_j
-from xrsim.cost.analytical.memory import BOUNDS, combine, dram_words
+from xrsim.cost.analytical.memory import BOUNDS, combine, dram_words, rs_dram_words
 from xrsim.cost.analytical.row_stationary import rs_counts
 from xrsim.cost.analytical.shapes import LayerShapes, layer_shapes
 from xrsim.cost.analytical.systolic import ArrayCounts, systolic_counts
@@ -19,7 +19,7 @@ from xrsim.hardware.energy import EnergyTable
 from xrsim.hardware.spec import HardwareSystem, SubAccelerator
 from xrsim.workload.model import Model
 
-VERSION = "analytical-4"
+VERSION = "analytical-5"
 """Bump when a formula changes: it is part of every cache key."""
 
 
@@ -63,13 +63,10 @@ def cost_shapes(shapes: LayerShapes, sub: SubAccelerator, dram_bytes_per_s: floa
     active = mac & (shapes.macs > 0)
     word = sub.word_bytes
     buffer_words = max(1, int(sub.global_buffer_bytes // 2 // word))
-    weight_buffer_words = buffer_words
-    if sub.dataflow == "RS":  # filter rows stay in the PE scratchpads: they hold weights too
-        weight_buffer_words += int(sub.num_pes * sub.pe_buffer_bytes // word)
-    # An attention matmul has no weights: its second operand is an activation that lives in
-    # the global buffer like the first, so the PE scratchpads do not extend its capacity.
-    resident = np.where(shapes.weights_stationary == 1, weight_buffer_words, buffer_words)
-    dram_b = dram_words(shapes, buffer_words, resident) * word
+    if sub.dataflow == "RS":
+        dram_b = rs_dram_words(shapes, buffer_words) * word
+    else:
+        dram_b = dram_words(shapes, buffer_words, buffer_words) * word
     link = dram_bytes_per_s / sub.clock_hz  # bytes per cycle
     glb = np.where(active, counts.glb_accesses, np.where(mac, 0, shapes.in_elems + shapes.out_elems))
     compute = np.where(active, counts.cycles, 0)
