@@ -85,10 +85,13 @@ def rs_dram_words(shapes: LayerShapes, buffer_words: int) -> np.ndarray:
     g = np.maximum(shapes.G, 1)
     N, C, K, P, Q = (x[:, None, None, None] for x in (shapes.N, shapes.C, shapes.K, shapes.P, shapes.Q))
     R, U, H, W = (x[:, None, None, None] for x in (shapes.R, shapes.U, shapes.H, shapes.W))
-    b = _BLOCKS
-    n = ceil_div(N, b[None, :, None, None])
-    e = ceil_div(P, b[None, None, :, None])
-    c = ceil_div(C, b[None, None, None, :])
+    def counts(dim: np.ndarray) -> np.ndarray:
+        """Block counts worth trying along a loop: splitting it finer than its size is idle."""
+        return _BLOCKS[max(1, int(dim.max(initial=1))) >= _BLOCKS]
+
+    n = ceil_div(N, counts(shapes.N)[None, :, None, None])
+    e = np.maximum(ceil_div(P, counts(shapes.P)[None, None, :, None]), 1)
+    c = ceil_div(C, counts(shapes.C)[None, None, None, :])
     rows = np.minimum(H, (e - 1) * U + R)
     strips = ceil_div(P, e)
     ifmap_tile = n * c * rows * W
