@@ -20,6 +20,11 @@ SPEC_CONFIG = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def repeated(names: list[str]) -> list[str]:
+    """The names that occur more than once, sorted: for specs whose items must be unique."""
+    return sorted({n for n in names if names.count(n) > 1})
+
+
 class StrictLoader(_Base):
     """A safe YAML loader that refuses duplicate mapping keys."""
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from xrsim import units
 from xrsim.hardware.energy import ENERGY_TABLES, EnergyTable
-from xrsim.specio import SPEC_CONFIG
+from xrsim.specio import SPEC_CONFIG, repeated
 
 Dataflow = Literal["WS", "OS", "RS", "IS"]
 DATAFLOWS: tuple[str, ...] = ("WS", "OS", "RS", "IS")
@@ -145,8 +145,7 @@ class HardwareSystem(BaseModel):
     @field_validator("sub_accelerators")
     @classmethod
     def _unique_names(cls, subs: tuple[SubAccelerator, ...]) -> tuple[SubAccelerator, ...]:
-        names = [s.name for s in subs]
-        dupes = sorted({n for n in names if names.count(n) > 1})
+        dupes = repeated([s.name for s in subs])
         if dupes:
             raise ValueError(f"sub-accelerator names must be unique; repeated: {', '.join(dupes)}")
         return subs

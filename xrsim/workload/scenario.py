@@ -16,7 +16,7 @@ import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from xrsim import units
-from xrsim.specio import SPEC_CONFIG
+from xrsim.specio import SPEC_CONFIG, repeated
 from xrsim.workload.model import Model
 
 JitterDistribution = Literal["uniform", "normal", "exponential"]
@@ -82,10 +82,9 @@ class ScenarioSpec(BaseModel):
     @field_validator("models")
     @classmethod
     def _unique_models(cls, uses: tuple[ModelUse, ...]) -> tuple[ModelUse, ...]:
-        names = [use.model for use in uses]
-        repeated = sorted({n for n in names if names.count(n) > 1})
-        if repeated:
-            raise ValueError(f"model(s) listed twice: {', '.join(repeated)}")
+        twice = repeated([use.model for use in uses])
+        if twice:
+            raise ValueError(f"model(s) listed twice: {', '.join(twice)}")
         return uses
 
     @field_validator("cascades")
