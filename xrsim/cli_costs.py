@@ -185,6 +185,11 @@ def cmd_costs(args: argparse.Namespace) -> int:
                                       scalesim_paper=args.scalesim_paper)
     elif args.scalesim_compat:
         raise SpecError("--scalesim-compat", None, "applies to --costs analytical only")
+    elif args.clock_ghz is not None or args.ws_variant:
+        # measured costs are per (dataflow, PEs, NoC); a clock or a WS mapping changes nothing
+        flag = "--clock-ghz" if args.clock_ghz is not None else "--ws-variant"
+        raise SpecError(flag, None, f"has no effect on --costs {args.costs}, whose costs were measured "
+                                    "elsewhere; use --costs analytical")
     else:
         backend = get_cost_model(args.costs)
     cost = backend.model_cost(model, sub, system)

@@ -94,3 +94,11 @@ def test_validate_costs_writes_the_comparison_page(capsys, tmp_path) -> None:
     assert "## Why the two disagree" in text and "Spearman" in text
     table_rows = [line for line in text.splitlines() if line.startswith("| ") and " | WS | " in line]
     assert len(table_rows) == 12 * 7 + 12  # per-size rows and per-model medians
+
+
+@pytest.mark.parametrize("flag", [["--clock-ghz", "2"], ["--ws-variant", "systolic"]])
+def test_table_costs_refuse_overrides_they_would_ignore(flag: list[str],
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["costs", "--hardware", "xrbench-4k-A", "--model", "ES_RITNet", "--costs", "table", *flag]
+    assert main(argv) == 2
+    assert f"{flag[0]}: has no effect on --costs table" in capsys.readouterr().err
