@@ -198,7 +198,7 @@ def test_model_file_name_must_match(tmp_path: Path, capsys: pytest.CaptureFixtur
         (["run", "--seed", "-1"], ["seed", "must be >= 0"]),
         (["run", "--trace-csv", "/no/such/dir/t.csv"], ["/no/such/dir/t.csv", "cannot write the timeline"]),
         (["costs", "--layer", "gemm:M=1,N=4,K=4", "--dram-gb-per-s", "0"],
-         ["dram.bandwidth_gb_per_s", "greater than 0"]),
+         ["dram.bandwidth_gb_per_s", "greater than or equal to 0.000001 (got 0.0)"]),
     ],
 )
 def test_bad_command_line(capsys: pytest.CaptureFixture[str], args: list[str],
@@ -216,3 +216,49 @@ def test_missing_cost_row_is_named(tmp_path: Path, capsys: pytest.CaptureFixture
     assert status == 2
     assert "xrbench_maestro_costs.csv" in err
     assert "no cost for model 'ES_RITNet' on dataflow WS, 512 PEs, NoC 128 words/cycle" in err
+
+
+def test_too_many_frames_is_refused_before_memory_runs_out(capsys: pytest.CaptureFixture[str]) -> None:
+    """vr_gaming releases 60 + 60 + 45 = 165 frames a second: 1e9 s would be 1.65e11 frames."""
+    status, err = run_cli(["run", "--duration-s", "1e9"], capsys)
+    assert status == 2
+    assert "duration_s: 1e+09 s at the scenario's rates is 165,000,000,000 frames" in err
+
+
+@pytest.mark.parametrize(("edit", "needles"), [
+    (("global_buffer_kib: 512", "global_buffer_kib: 1e18"), ["global_buffer_kib", "less than or equal to"]),
+    (("global_buffer_kib: 512", "global_buffer_kib: true"), ["global_buffer_kib", "valid number"]),
+    (("global_buffer_kib: 512", 'global_buffer_kib: "512"'), ["global_buffer_kib", "valid number"]),
+    (("noc_words_per_cycle: 128", "noc_words_per_cycle: 1e-300"), ["noc_words_per_cycle", "0.000001"]),
+    (("num_pes: 1024", "num_pes: 1024, clock_ghz: 1e308"), ["clock_ghz", "less than or equal to 1000"]),
+    (("num_pes: 1024", "num_pes: 1024, array: [32.0, 32]"), ["array[0]", "valid integer"]),
+])
+def test_numbers_are_strict_and_bounded(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                        edit: tuple[str, str], needles: list[str]) -> None:
+    path = write(tmp_path, "hw.yaml", GOOD_HW.replace(*edit))
+    status, err = run_cli(["validate", str(path)], capsys)
+    assert status == 2
+    for needle in needles:
+        assert needle in err, err
+
+
+def test_huge_layer_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "models/tiny.yaml", GOOD_MODEL.replace(
+        "{name: c1, type: conv, H: 8, W: 8, C: 3, K: 8, R: 3, S: 3}",
+        "{name: g, type: gemm, M: 1000000, N: 1000000, K: 1000000}"))
+    status, err = run_cli(["validate", str(path)], capsys)
+    assert status == 2 and "layers[0].gemm: too large: 1e+18 MACs or elements" in err
+
+
+def test_fps_must_be_a_number(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, "models/tiny.yaml", GOOD_MODEL)
+    path = write(tmp_path, "scenarios/sc.yaml", scenario_text("  - {model: tiny, fps: true}\n"))
+    status, err = run_cli(["validate", str(path)], capsys)
+    assert status == 2 and "models[0].fps: Input should be a valid number" in err
+
+
+def test_exponents_without_a_dot_are_numbers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """YAML 1.1 would read 1e3 as a string; specs read it as 1000.0."""
+    path = write(tmp_path, "hw.yaml", GOOD_HW.replace("global_buffer_kib: 512", "global_buffer_kib: 5e2"))
+    assert main(["validate", str(path)]) == 0
+    assert "hardware system 'hw'" in capsys.readouterr().out

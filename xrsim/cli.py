@@ -175,7 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
     engine.add_argument("--warmup-s", type=float, help="leave frames released before this out of "
                                                        "scores and statistics")
     engine.add_argument("--trace-blocks", action="store_true", help="record one record per layer block")
-    run.add_argument("--trace-csv", metavar="FILE", help="write the timeline CSV (reference format)")
+    run.add_argument("--trace-csv", metavar="FILE", help="write the reference's timeline CSV: completed "
+                     "inferences only, as the reference writes it (--records-csv has every frame)")
     run.add_argument("--records-csv", metavar="FILE", help="write every inference record as CSV")
     run.add_argument("--blocks-csv", metavar="FILE",
                      help="write one CSV row per layer block (implies --trace-blocks)")
@@ -207,5 +208,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SpecError as exc:
         print(f"xrsim: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader went away (| head): nothing more to say
         return 0
+    except OSError as exc:  # e.g. standard output on a full disk
+        print(f"xrsim: error: {exc.strerror or exc}", file=sys.stderr)
+        return 1

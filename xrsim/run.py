@@ -24,6 +24,8 @@ from xrsim.sim.xrbench_engine import REFERENCE_DURATION_S, run_xrbench
 from xrsim.workload import Scenario, load_scenario
 
 MODES = ("default", "xrbench")
+MAX_FRAMES = 10_000_000
+"""Frames a run may release: beyond this it would exhaust memory before it ended."""
 DEFAULT_COSTS = {"default": "analytical", "xrbench": "table"}
 """Each mode's cost backend unless one is named: the reference runtime runs on the
 reference's own costs, the default engine on the analytical model."""
@@ -138,6 +140,10 @@ def simulate(
     }
     sim_config = _engine_config(mode, scenario, config, overrides)
     duration = REFERENCE_DURATION_S if duration_s is None else duration_s
+    frames = sum(math.ceil(duration * use.fps) for use in scenario.uses)
+    if frames > MAX_FRAMES:
+        raise SpecError(None, "duration_s", f"{duration:g} s at the scenario's rates is {frames:,} frames; "
+                        f"a run takes at most {MAX_FRAMES:,}")
     if sim_config is not None and sim_config.warmup_s >= duration:
         raise SpecError(None, "warmup_s", (
             f"must be less than the simulated time ({duration:g} s), got {sim_config.warmup_s:g} s: "

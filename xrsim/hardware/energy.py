@@ -7,7 +7,7 @@ joules by the accessors here.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictFloat
 
 from xrsim import units
 from xrsim.specio import SPEC_CONFIG
@@ -18,13 +18,13 @@ class EnergyTable(BaseModel):
 
     name: str = "custom"
     description: str | None = None
-    mac_pj: float = Field(ge=0, description="one multiply-accumulate")
-    rf_pj: float = Field(ge=0, description="one PE-local buffer (register file) word access")
-    noc_pj_per_word: float = Field(ge=0, description="one word moved over the on-chip network")
-    glb_pj: float = Field(ge=0, description="one global buffer word access")
-    dram_pj_per_byte: float = Field(ge=0, description="one byte moved to or from DRAM")
-    vector_op_pj: float = Field(default=0.0, ge=0, description="one vector-unit operation")
-    static_mw: float = Field(default=0.0, ge=0, description="static power per sub-accelerator")
+    mac_pj: StrictFloat = Field(ge=0, description="one multiply-accumulate")
+    rf_pj: StrictFloat = Field(ge=0, description="one PE-local buffer (register file) word access")
+    noc_pj_per_word: StrictFloat = Field(ge=0, description="one word moved over the on-chip network")
+    glb_pj: StrictFloat = Field(ge=0, description="one global buffer word access")
+    dram_pj_per_byte: StrictFloat = Field(ge=0, description="one byte moved to or from DRAM")
+    vector_op_pj: StrictFloat = Field(default=0.0, ge=0, description="one vector-unit operation")
+    static_mw: StrictFloat = Field(default=0.0, ge=0, description="static power per sub-accelerator")
 
     @property
     def mac_j(self) -> float:

@@ -8,7 +8,7 @@ import math
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, StrictFloat, StrictInt, ValidationInfo, field_validator
 
 from xrsim import units
 from xrsim.hardware.energy import ENERGY_TABLES, EnergyTable
@@ -17,7 +17,8 @@ from xrsim.specio import SPEC_CONFIG, repeated
 Dataflow = Literal["WS", "OS", "RS", "IS"]
 DATAFLOWS: tuple[str, ...] = ("WS", "OS", "RS", "IS")
 WsVariant = Literal["systolic", "nvdla"]
-PosFloat = Annotated[float, Field(gt=0)]
+Rate = Annotated[StrictFloat, Field(ge=1e-6, le=1e12)]
+"""A bandwidth (words per cycle, GB/s): bounded so that every latency stays a finite number."""
 RS_OVERHEAD_CALIBRATED = 1.136
 """Eyeriss chip cycles / ideal cycles on its active PEs, mean over AlexNet CONV1-5
 (docs/cost_model.md shows the calibration)."""
@@ -40,27 +41,27 @@ class SubAccelerator(BaseModel):
 
     name: str = Field(min_length=1)
     dataflow: Dataflow
-    num_pes: int = Field(ge=1, strict=True)
-    array: tuple[int, int] | None = Field(
+    num_pes: StrictInt = Field(ge=1, le=2**31)
+    array: tuple[StrictInt, StrictInt] | None = Field(
         default=None, description="rows x cols of the PE array; derived from num_pes if absent"
     )
-    clock_ghz: PosFloat = 1.0
+    clock_ghz: Annotated[StrictFloat, Field(gt=0, le=1e3)] = 1.0
     word_bits: int = Field(default=8, ge=1, strict=True)
     pe_buffer_bytes: int = Field(default=0, ge=0, strict=True)
-    global_buffer_kib: float = Field(gt=0)
-    noc_words_per_cycle: PosFloat
-    vector_lanes: int | None = Field(
+    global_buffer_kib: StrictFloat = Field(gt=0, le=2.0**40)
+    noc_words_per_cycle: Rate
+    vector_lanes: StrictInt | None = Field(
         default=None, ge=1, description="elementwise/pooling lanes; default: one per array column"
     )
     ws_variant: WsVariant = Field(
         default="systolic",
         description="WS mapping: 'systolic' (im2col, SCALE-Sim) or 'nvdla' (C x K atomic, no im2col)",
     )
-    rs_overhead: float = Field(
+    rs_overhead: StrictFloat = Field(
         default=RS_OVERHEAD_CALIBRATED, ge=1.0,
         description="RS cycles / ideal cycles on the active PEs (1.0: ideal)",
     )
-    overlap: float = Field(
+    overlap: StrictFloat = Field(
         default=1.0, ge=0.0, le=1.0,
         description="how much of compute, NoC and DRAM time overlaps (1: perfect double buffering)",
     )
@@ -115,7 +116,7 @@ class DramSpec(BaseModel):
     Shared: the sub-accelerators share one channel of this bandwidth."""
 
     model_config = SPEC_CONFIG
-    bandwidth_gb_per_s: PosFloat
+    bandwidth_gb_per_s: Rate
     shared: bool = False
 
     @property

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, StrictFloat, ValidationInfo, field_validator
 
 from xrsim import units
 from xrsim.sim.placement import PLACEMENTS
@@ -47,11 +47,11 @@ class SimConfig(BaseModel):
     granularity: str = "model"
     preemptive: bool = False
     migration: bool = False
-    migration_cost_ms: float = Field(default=0.05, ge=0)
+    migration_cost_ms: StrictFloat = Field(default=0.05, ge=0)
     shared_dram: bool | None = Field(
         default=None, description="share the DRAM bandwidth; None: as the system's dram.shared says")
     drop_policy: DropPolicy = "deadline"
-    warmup_s: float = Field(default=0.0, ge=0)
+    warmup_s: StrictFloat = Field(default=0.0, ge=0)
     record_blocks: bool = False
 
     @field_validator("granularity")

@@ -12,12 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
 from xrsim.specio import SPEC_CONFIG
 
-PosInt = Annotated[int, Field(ge=1, strict=True)]
-NonNegInt = Annotated[int, Field(ge=0, strict=True)]
+PosInt = Annotated[int, Field(ge=1, le=2**31, strict=True)]
+NonNegInt = Annotated[int, Field(ge=0, le=2**31, strict=True)]
+EXACT_LIMIT = 2**53
+"""Counts at or above this are not exact in float64, which the cost model computes in."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,13 @@ class _Layer(BaseModel):
     def loop_nest(self) -> LoopNest | None:
         """The canonical loop nest, or None for layers without MACs."""
         return None
+
+    @model_validator(mode="after")
+    def _within_exact_counts(self) -> _Layer:
+        largest = max(self.macs, self.weight_elems, self.input_elems, self.output_elems, self.vector_ops)
+        if largest >= EXACT_LIMIT:
+            raise ValueError(f"too large: {largest:.3g} MACs or elements (the limit is 2^53)")
+        return self
 
 
 class ConvLayer(_Layer):

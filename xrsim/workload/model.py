@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from functools import cached_property
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictFloat
 
 from xrsim.specio import SPEC_CONFIG
 from xrsim.workload.layers import Layer
@@ -16,8 +16,8 @@ class Accuracy(BaseModel):
 
     model_config = SPEC_CONFIG
     metric: str = "accuracy"
-    target: float = Field(gt=0)
-    achieved: float = Field(ge=0)
+    target: StrictFloat = Field(gt=0)
+    achieved: StrictFloat = Field(ge=0)
 
     @property
     def score(self) -> float:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 import networkx as nx
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, ValidationInfo, field_validator
 
 from xrsim import units
 from xrsim.specio import SPEC_CONFIG, repeated
@@ -29,7 +29,7 @@ class Jitter(BaseModel):
 
     model_config = SPEC_CONFIG
     distribution: JitterDistribution = "uniform"
-    bound_ms: float = Field(ge=0)
+    bound_ms: StrictFloat = Field(ge=0)
 
     @property
     def bound_s(self) -> float:
@@ -41,9 +41,9 @@ class ModelUse(BaseModel):
 
     model_config = SPEC_CONFIG
     model: str = Field(min_length=1)
-    fps: float = Field(gt=0)
-    deadline_ms: float | None = Field(default=None, gt=0)
-    phase_ms: float = Field(default=0.0, ge=0)
+    fps: StrictFloat = Field(gt=0)
+    deadline_ms: StrictFloat | None = Field(default=None, gt=0)
+    phase_ms: StrictFloat = Field(default=0.0, ge=0)
     jitter: Jitter | None = None
 
     @property
@@ -67,7 +67,7 @@ class Cascade(BaseModel):
     model_config = SPEC_CONFIG | ConfigDict(populate_by_name=True)
     upstream: str = Field(alias="from", min_length=1)
     downstream: str = Field(alias="to", min_length=1)
-    probability: float = Field(default=1.0, ge=0.0, le=1.0)
+    probability: StrictFloat = Field(default=1.0, ge=0.0, le=1.0)
 
 
 class ScenarioSpec(BaseModel):
