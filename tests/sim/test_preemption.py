@@ -122,3 +122,22 @@ def test_events_of_one_instant_are_settled_together_whatever_the_file_order(orde
     assert log(trace) == [("other", 0, other_sub, 0.0, 5.0), ("fast", 0, other_sub, 5.0, 7.0),
                           ("long", 0, long_sub, 0.0, 20.0)]
     assert trace.of_model("long")[0].preemptions == 0
+
+
+@pytest.mark.parametrize(("cost_ms", "expected"), [
+    # The case above at 6 ms: staying costs 1 ms (acc0 busy until 7) + 15 ms of long's
+    # three remaining blocks = 16 ms; moving costs the migration + 15 ms on acc1.
+    (0.9, ("long", 0, "acc1", 0.0, 6.0 + 0.9 + 15.0)),  # 15.9 < 16: moves, ends 21.9
+    (1.0, ("long", 0, "acc0", 0.0, 22.0)),  # 16 is not < 16: stays
+    (1e9, ("long", 0, "acc0", 0.0, 22.0)),  # an absurd cost is never paid
+])
+def test_migration_only_when_it_pays(cost_ms: float, expected: tuple) -> None:
+    uses = [{"model": "long", "fps": 10}, {"model": "other", "fps": 10, "deadline_ms": 50},
+            {"model": "fast", "fps": 60, "phase_ms": 3}]
+    layers = {"long": 4, "other": 1, "fast": 1}
+    costs = {"long": [(5, 1, 0)] * 4, "other": [(6, 1, 0)], "fast": [(2, 1, 0)]}
+    trace = run(scenario(uses, layers), system(2), costs, duration_ms=10, scheduler="edf",
+                granularity="block:1", preemptive=True, migration=True, migration_cost_ms=cost_ms,
+                placement="affinity", affinity={"other": "acc1", "fast": "acc0"})
+    long = log(trace)[-1]
+    assert long[:4] == expected[:4] and long[4] == pytest.approx(expected[4])

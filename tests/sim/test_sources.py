@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from tests.sim.conftest import log, ms, run, scenario, system
+from xrsim.metrics.stats import run_stats
 from xrsim.metrics.xrbench_score import xrbench_score
 from xrsim.sim.sources import build_sources, draw_jitter, frame_count
 from xrsim.workload.scenario import Jitter, ModelUse
@@ -182,3 +183,14 @@ def test_warmup_score_by_hand() -> None:
     assert score.models["m"].score == pytest.approx(1.6 / 3 * 2 / 3)
     assert score.score == pytest.approx(100 * (1.6 / 3 * 2 / 3 + 0.9) / 2)
     assert xrbench_score(trace, scn).score == pytest.approx(100 * (4.0 / 6 * 5 / 6 + 0.9) / 2)
+
+
+def test_window_is_the_simulated_time_when_work_ends_early() -> None:
+    """One 1 ms inference a second over 1 s: busy 1 ms of the 1 s window, so utilisation
+    0.001 and average power = energy / 1 s - not busy all of a 1 ms window."""
+    sc = scenario([{"model": "m", "fps": 1}], {"m": 1})
+    trace = run(sc, system(1), {"m": [(1, 2, 0)]}, duration_ms=1000)
+    stats = run_stats(trace)
+    assert stats.window_s == pytest.approx(1.0)
+    assert stats.utilisation["acc0"] == pytest.approx(0.001)
+    assert stats.run.average_power_w == pytest.approx(2e-3 / 1.0)

@@ -103,6 +103,7 @@ class DefaultEngine:
                 raise SpecError(None, "shared_dram", (
                     "shared DRAM needs each model's DRAM traffic, but the cost backend gives "
                     f"none for {', '.join(missing)}; use a backend that reports dram_bytes"))
+        self.duration_s = duration_s
         self.sources = build_sources(scenario, duration_s, seed)
         self.dependants: dict[str, list[FrameSource]] = {s.model: [] for s in self.sources}
         for src in self.sources:
@@ -251,8 +252,8 @@ class DefaultEngine:
                 self._drop(job)
                 return True
             sub: int | None
-            if job.started and not self.config.migration:
-                sub = job.sub_index if job.sub_index in idle else None
+            if job.started:
+                sub = self._resume_on(job, idle)
             else:
                 sub = self.placement.choose(job, self._offer(job, idle))
             if sub is None:
@@ -264,6 +265,30 @@ class DefaultEngine:
             self._start(job, sub)
             return True
         return False
+
+    def _resume_on(self, job: Job, idle: list[int]) -> int | None:
+        """Where a started frame goes on: where it started, or - with migration - the idle
+        sub-accelerator where it finishes soonest, the migration cost included, when that
+        beats waiting for its own to free (the end of the block running there)."""
+        home = job.sub_index
+        assert home is not None
+        if self.config.migration:
+            stay_s = self._busy_left_s(home) + self.blocks.remaining_s(job, home)
+            moves = [(self.config.migration_cost_s + self.blocks.remaining_s(job, i), i)
+                     for i in idle if i != home]
+            best = min(moves, default=None)
+            if best is not None and best[0] < stay_s:
+                return best[1]
+        return home if home in idle else None
+
+    def _busy_left_s(self, sub: int) -> float:
+        """Time until the block running on ``sub`` ends at its current DRAM share."""
+        seg = self.running[sub]
+        if seg is None:
+            return 0.0
+        if seg.rate <= 0.0:
+            return float("inf")
+        return max(0.0, seg.work_s - seg.rate * (self.env.now - seg.since)) / seg.rate
 
     def _start(self, job: Job, sub: int) -> None:
         now = self.env.now
@@ -382,7 +407,8 @@ class DefaultEngine:
             for frame in range(len(src)):
                 self._at(float(src.release_s[frame]), src, frame)
         self.env.run()
-        self.trace.end_s = self.last_s
+        # The span the run covers: the simulated time, or longer if late work ran past it.
+        self.trace.end_s = max(self.duration_s, self.last_s)
         return self.trace
 
 
