@@ -174,9 +174,14 @@ def cmd_costs(args: argparse.Namespace) -> int:
     if args.layer:
         model = parse_layer(args.layer, scalesim=args.scalesim_compat)
         system = load_hardware(args.hardware) if args.hardware else _one_off_system(args)
+        if args.model:
+            raise SpecError("--model", None, "give --model or --layer, not both")
     else:
         if not args.hardware or not args.model:
             raise SpecError(None, "costs", "give --hardware and --model, or --layer")
+        for flag, value in (("--dram-gb-per-s", args.dram_gb_per_s), ("--energy-table", args.energy_table)):
+            if value is not None:
+                raise SpecError(flag, None, "applies to a one-off --layer; a --hardware spec sets its own")
         system, model = load_hardware(args.hardware), load_model(args.model)
     sub = _with(_pick_sub(system, args.sub), _overrides(args))
     backend: CostModel

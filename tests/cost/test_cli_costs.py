@@ -102,3 +102,16 @@ def test_table_costs_refuse_overrides_they_would_ignore(flag: list[str],
     argv = ["costs", "--hardware", "xrbench-4k-A", "--model", "ES_RITNet", "--costs", "table", *flag]
     assert main(argv) == 2
     assert f"{flag[0]}: has no effect on --costs table" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--hardware", "xrbench-4k-A", "--model", "GE_FBNet_C", "--dram-gb-per-s", "1"],
+     "--dram-gb-per-s: applies to a one-off --layer"),
+    (["--hardware", "xrbench-4k-A", "--model", "GE_FBNet_C", "--energy-table", "accelergy-65nm"],
+     "--energy-table: applies to a one-off --layer"),
+    (["--layer", "gemm:M=2,N=2,K=2", "--model", "GE_FBNet_C"], "--model: give --model or --layer"),
+])
+def test_options_that_would_be_ignored_are_refused(argv: list[str], message: str,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["costs", *argv]) == 2
+    assert message in capsys.readouterr().err

@@ -12,9 +12,11 @@ sends the model to acc3, the worst on every count."""
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from tests.sim.conftest import log, run, scenario, system
 from xrsim.errors import SpecError
+from xrsim.sim.config import SimConfig
 
 COSTS = {("m", "acc0"): [(1, 10, 0)], ("m", "acc1"): [(4, 1, 0)],
          ("m", "acc2"): [(2, 1.5, 0)], ("m", "acc3"): [(5, 5, 0)]}
@@ -28,7 +30,8 @@ COSTS = {("m", "acc0"): [(1, 10, 0)], ("m", "acc1"): [(4, 1, 0)],
 ])
 def test_placement_choice(placement: str, expected: tuple) -> None:
     scn = scenario([{"model": "m", "fps": 10}], {"m": 1})
-    trace = run(scn, system(4), COSTS, duration_ms=1, placement=placement, affinity={"m": "acc3"})
+    affinity = {"m": "acc3"} if placement == "affinity" else {}
+    trace = run(scn, system(4), COSTS, duration_ms=1, placement=placement, affinity=affinity)
     assert log(trace) == [expected]
 
 
@@ -47,3 +50,13 @@ def test_bad_affinity_names_the_entry(affinity: dict, field: str) -> None:
     with pytest.raises(SpecError) as err:
         run(scn, system(4), COSTS, duration_ms=1, placement="affinity", affinity=affinity)
     assert err.value.field == field
+
+
+@pytest.mark.parametrize(("placement", "affinity", "message"), [
+    ("latency_greedy", {"m": "acc3"}, "applies to placement 'affinity' only"),
+    ("affinity", {}, "placement 'affinity' needs a map"),
+])
+def test_an_affinity_map_that_would_be_ignored_is_refused(placement: str, affinity: dict,
+                                                          message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        SimConfig(placement=placement, affinity=affinity)

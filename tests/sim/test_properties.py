@@ -36,10 +36,15 @@ def engine_options(draw: st.DrawFn, names: list[str], n_subs: int) -> dict:
     """Any valid combination: preemption needs blocks, migration needs preemption."""
     granularity = draw(st.sampled_from(["model", "block:1", "block:2"]))
     preemptive = granularity != "model" and draw(st.booleans())
+    placement = draw(st.sampled_from(placement_names()))
+    affinity = {}
+    if placement == "affinity":  # a non-empty map, which only this placement takes
+        affinity = {n: f"acc{draw(st.integers(0, n_subs - 1))}" for n in names if draw(st.booleans())}
+        affinity = affinity or {names[0]: "acc0"}
     return dict(
         scheduler=draw(st.sampled_from(scheduler_names())),
-        placement=draw(st.sampled_from(placement_names())),
-        affinity={n: f"acc{draw(st.integers(0, n_subs - 1))}" for n in names if draw(st.booleans())},
+        placement=placement,
+        affinity=affinity,
         granularity=granularity, preemptive=preemptive, migration=preemptive and draw(st.booleans()),
         drop_policy=draw(st.sampled_from(["deadline", "never", "predicted_miss"])), record_blocks=True,
     )

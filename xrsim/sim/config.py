@@ -54,6 +54,17 @@ class SimConfig(BaseModel):
     warmup_s: StrictFloat = Field(default=0.0, ge=0)
     record_blocks: bool = False
 
+    @field_validator("affinity")
+    @classmethod
+    def _affinity(cls, value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        """A map with another placement, or placement 'affinity' without one, would be ignored."""
+        placement = info.data.get("placement")
+        if value and placement not in (None, "affinity"):
+            raise ValueError(f"applies to placement 'affinity' only (placement is '{placement}')")
+        if not value and placement == "affinity":
+            raise ValueError("placement 'affinity' needs a map of model -> sub-accelerator")
+        return value
+
     @field_validator("granularity")
     @classmethod
     def _granularity(cls, value: str) -> str:
