@@ -140,11 +140,12 @@ def _print_table(cost: ModelCost, system: HardwareSystem, sub: SubAccelerator, b
           f"{sub.clock_ghz:g} GHz, costs {backend}, energy table {system.energy.name})")
     rows = _layer_rows(cost)
     if rows:
-        head = f"{'layer':<24}{'MACs':>15}{'cycles':>13}{'bound':>9}{'util':>8}{'energy (J)':>13}"
+        head = f"{'layer':<24}{'MACs':>22}{'cycles':>19}{'bound':>9}{'util':>8}{'energy (J)':>13}"
         print(head)
         print("-" * len(head))
         for r in rows:
-            print(f"{r['name'][:23]:<24}{r['macs']:>15,}{r['cycles']:>13,}{r['bound']:>9}"
+            # 22 and 19 columns hold 2^53 MACs and cycles (the largest a layer may have), spaced
+            print(f"{r['name'][:23]:<24}{r['macs']:>22,}{r['cycles']:>19,}{r['bound']:>9}"
                   f"{r['utilisation']:>8.3f}{r['energy_j']:>13.4e}")
         print("-" * len(head))
     else:
