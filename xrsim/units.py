@@ -7,7 +7,6 @@ unit (``clock_ghz``, ``global_buffer_kib``); they are converted here and nowhere
 from __future__ import annotations
 
 KIB = 1024
-MIB = 1024 * 1024
 GHZ = 1e9
 GB_PER_S = 1e9  # decimal gigabytes per second, as DRAM datasheets quote them
 PJ = 1e-12

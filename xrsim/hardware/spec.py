@@ -103,10 +103,6 @@ class SubAccelerator(BaseModel):
         return units.kib_to_bytes(self.global_buffer_kib)
 
     @property
-    def noc_bytes_per_s(self) -> float:
-        return self.noc_words_per_cycle * self.word_bytes * self.clock_hz
-
-    @property
     def lanes(self) -> int:
         return self.vector_lanes or self.cols
 

@@ -88,18 +88,12 @@ class SimConfig(BaseModel):
                              "needs preemptive")
         return value
 
-    @field_validator("scheduler")
+    @field_validator("scheduler", "placement")
     @classmethod
-    def _scheduler(cls, value: str) -> str:
-        if value not in SCHEDULERS:
-            raise ValueError(SCHEDULERS.unknown(value))
-        return value
-
-    @field_validator("placement")
-    @classmethod
-    def _placement(cls, value: str) -> str:
-        if value not in PLACEMENTS:
-            raise ValueError(PLACEMENTS.unknown(value))
+    def _registered(cls, value: str, info: ValidationInfo) -> str:
+        registry = SCHEDULERS if info.field_name == "scheduler" else PLACEMENTS
+        if value not in registry:
+            raise ValueError(registry.unknown(value))
         return value
 
     @property
