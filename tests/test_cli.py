@@ -65,4 +65,4 @@ def test_score_parameters(capsys: pytest.CaptureFixture[str]) -> None:
     out = json.loads(capsys.readouterr().out)
     assert out["models"]["ES_RITNet"]["en"] == pytest.approx(1 - (1 - 0.976447) / 2, abs=1e-5)
     assert main(["run", "--mode", "xrbench", "--k-per-ms", "0", "--json"]) == 2
-    assert "k_per_ms: must be a finite number > 0, got 0.0" in capsys.readouterr().err
+    assert "k_per_ms: Input should be greater than 0 (got 0.0)" in capsys.readouterr().err

@@ -53,7 +53,8 @@ def test_negative_jitter_bound(capsys: pytest.CaptureFixture[str], tmp_path: Pat
 
 
 def test_engine_options_need_mode_default(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    assert "mode: " in _error(capsys, ["run", "--mode", "xrbench", "--scheduler", "edf"])
+    assert "scheduler: applies to mode 'default' only, and this run's mode is 'xrbench'" in _error(
+        capsys, ["run", "--mode", "xrbench", "--scheduler", "edf"])
     path = tmp_path / "s.yaml"
     path.write_text("name: s\nmodels:\n  - {model: KD_res8_narrow, fps: 3, phase_ms: 2}\n")
     assert "cannot apply phase_ms" in _error(capsys, ["run", "--mode", "xrbench", "--scenario", str(path)])

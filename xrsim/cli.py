@@ -10,15 +10,18 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from xrsim.cli_costs import add_cost_commands
 from xrsim.cost import cost_backends
 from xrsim.errors import SpecError
-from xrsim.hardware import HardwareSystem, list_hardware
+from xrsim.hardware import HardwareSystem, list_hardware, load_hardware
 from xrsim.hardware.library import load_hardware_file
-from xrsim.metrics.xrbench_score import DEFAULT_E_MAX_J, DEFAULT_K_PER_MS
-from xrsim.run import DEFAULT_COSTS, MODES, RunResult, simulate
+from xrsim.hardware.overrides import apply_overrides, parse_assignment
+from xrsim.options import OPTIONS, Option
+from xrsim.run import RunResult, simulate
 from xrsim.sim.config import SimConfig, load_sim_config
+from xrsim.sim.engines import ENGINES
 from xrsim.sim.placement import placement_names
 from xrsim.sim.schedulers import scheduler_names
 from xrsim.sim.trace import write_timeline_csv
@@ -49,16 +52,18 @@ def _print_run(result: RunResult) -> None:
           + ", ".join(f"{n} {u:.2f}" for n, u in result.stats.utilisation.items()))
 
 
+def run_option_values(args: argparse.Namespace) -> dict[str, Any]:
+    """The run options given on the command line (None: not given)."""
+    return {name: getattr(args, name) for name, option in OPTIONS.items() if option.kind is not None}
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    record_blocks = True if args.trace_blocks or args.blocks_csv else None
-    result = simulate(
-        args.hardware, args.scenario, mode=args.mode, costs=args.costs, seed=args.seed,
-        duration_s=args.duration_s, config=args.config, scheduler=args.scheduler,
-        placement=args.placement, granularity=args.granularity, preemptive=args.preemptive,
-        migration=args.migration,
-        shared_dram=args.shared_dram, drop_policy=args.drop_policy, warmup_s=args.warmup_s,
-        record_blocks=record_blocks, k_per_ms=args.k_per_ms, e_max_j=args.e_max_j,
-    )
+    values = run_option_values(args)
+    if args.blocks_csv:
+        values["record_blocks"] = True
+    overrides = dict(parse_assignment(text) for text in args.set or [])
+    system = apply_overrides(load_hardware(args.hardware), overrides)
+    result = simulate(system, args.scenario, **values)
     writers = [(args.trace_csv, write_timeline_csv, "timeline"),
                (args.records_csv, write_records_csv, "records"),
                (args.blocks_csv, write_blocks_csv, "block records"),
@@ -88,7 +93,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         "scenarios": list_scenarios(),
         "models": list_models(),
         "cost backends": cost_backends(),
-        "modes": list(MODES),
+        "modes": ENGINES.names(),
         "schedulers": scheduler_names(),
         "placements": placement_names(),
     }
@@ -136,45 +141,59 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+FLAG_ALIASES = {"record_blocks": ("--trace-blocks",)}
+
+
+def _option_help(option: Option) -> str:
+    text = option.help
+    if option.choices and option.name not in ("mode",):
+        text += f"; one of: {', '.join(option.choices)}"
+    if option.default is not None:
+        shown = ("on" if option.default else "off") if isinstance(option.default, bool) else option.default
+        text += f" (default: {shown})"
+    if not option.every_mode:
+        text += f" [mode {' or '.join(option.modes)} only]"
+    return text.replace("%", "%%")
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    """A flag for every run option that one command-line value can give (xrsim.options)."""
+    common = parser.add_argument_group("run options (every mode)")
+    engine = parser.add_argument_group("engine options (override --config)")
+    for option in OPTIONS.values():
+        if option.kind is None:
+            continue
+        group = common if option.every_mode else engine
+        flags = (option.flag, *FLAG_ALIASES.get(option.name, ()))
+        if option.kind is bool:
+            group.add_argument(*flags, dest=option.name, action=argparse.BooleanOptionalAction,
+                               default=None, help=_option_help(option))
+        else:
+            kind: type = str if option.kind is Path else option.kind
+            group.add_argument(*flags, dest=option.name, type=kind, default=None,
+                               metavar="FILE" if option.kind is Path else None,
+                               choices=option.choices if option.name == "mode" else None,
+                               help=_option_help(option))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="xrsim", description=(
         "Simulate ML accelerators serving extended-reality workloads and score them with "
         "XRBench."))
     sub = parser.add_subparsers(dest="command")
 
-    run = sub.add_parser("run", help="simulate a scenario on a hardware system and score it")
-    run.add_argument("--hardware", default="xrbench-4k-A", help="built-in design name or YAML path")
-    run.add_argument("--scenario", default="vr_gaming", help="built-in scenario name or YAML path")
-    run.add_argument("--mode", default="default", choices=MODES,
-                     help="default: the engine of docs/engine.md (the options below); xrbench: the "
-                          "reference runtime's semantics")
-    run.add_argument("--costs", default=None,
-                     help="cost backend: " + ", ".join(cost_backends()) + " (default: "
-                          + ", ".join(f"{b} in mode {m}" for m, b in DEFAULT_COSTS.items()) + ")")
-    run.add_argument("--seed", type=int, default=0, help="seed of the run's random streams")
-    run.add_argument("--duration-s", type=float, default=None,
-                     help="simulated time (default: the reference's 0.7 s)")
-    run.add_argument("--k-per-ms", type=float, default=DEFAULT_K_PER_MS,
-                     help="steepness of the real-time score (default: XRBench's 15 per ms)")
-    run.add_argument("--e-max-j", type=float, default=DEFAULT_E_MAX_J,
-                     help="energy of a zero energy score (default: XRBench's 1500 mJ-units = 1.5 J)")
-    engine = run.add_argument_group("mode default (override --config)")
-    engine.add_argument("--config", metavar="FILE", help="engine options as YAML (a SimConfig)")
-    engine.add_argument("--scheduler", help="one of: " + ", ".join(scheduler_names()))
-    engine.add_argument("--placement", help="one of: " + ", ".join(placement_names()))
-    engine.add_argument("--granularity", help="model (whole models) or block:N (N layers a block)")
-    engine.add_argument("--preemptive", action="store_const", const=True,
-                        help="with blocks: a waiting frame of higher priority takes over at the next "
-                             "block boundary")
-    engine.add_argument("--migration", action="store_const", const=True,
-                        help="a preempted frame may resume on another sub-accelerator (at a cost)")
-    engine.add_argument("--shared-dram", action=argparse.BooleanOptionalAction, default=None,
-                        help="sub-accelerators share the DRAM bandwidth, or not with --no-shared-dram "
-                             "(default: as the config, else the system says)")
-    engine.add_argument("--drop-policy", help="deadline (default), never or predicted_miss")
-    engine.add_argument("--warmup-s", type=float, help="leave frames released before this out of "
-                                                       "scores and statistics")
-    engine.add_argument("--trace-blocks", action="store_true", help="record one record per layer block")
+    run = sub.add_parser("run", help="simulate a scenario on a hardware system and score it",
+                         description="Simulate a usage scenario on a hardware system and score it with "
+                                     "XRBench.")
+    run.add_argument("--hardware", default="xrbench-4k-A",
+                     help="built-in design name or YAML path (default: xrbench-4k-A)")
+    run.add_argument("--set", action="append", metavar="PATH=VALUE",
+                     help="override a hardware parameter by dotted path, e.g. dram.bandwidth_gb_per_s=64, "
+                          "sub_accelerators.*.global_buffer_kib=512 or sub_accelerators.acc1.clock_ghz=0.8 "
+                          "(repeatable)")
+    run.add_argument("--scenario", default="vr_gaming",
+                     help="built-in scenario name or YAML path (default: vr_gaming)")
+    add_run_options(run)
     run.add_argument("--trace-csv", metavar="FILE", help="write the reference's timeline CSV: completed "
                      "inferences only, as the reference writes it (--records-csv has every frame)")
     run.add_argument("--records-csv", metavar="FILE", help="write every inference record as CSV")

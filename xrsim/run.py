@@ -3,32 +3,24 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from xrsim.cost import CostTable, get_cost_model
+from pydantic import BaseModel
+
+from xrsim.cost import CostMemo, CostTable, get_cost_model
 from xrsim.errors import SpecError
 from xrsim.hardware import HardwareSystem, load_hardware
 from xrsim.metrics.stats import RunStats, run_stats
-from xrsim.metrics.xrbench_score import (
-    DEFAULT_E_MAX_J,
-    DEFAULT_K_PER_MS,
-    ScenarioScore,
-    xrbench_score,
-)
-from xrsim.sim.config import SimConfig, build_sim_config, load_sim_config
-from xrsim.sim.engine import run_default
+from xrsim.metrics.xrbench_score import ScenarioScore, xrbench_score
+from xrsim.options import RunOptions, resolve_options
+from xrsim.sim.engines import get_engine
 from xrsim.sim.trace import Trace
-from xrsim.sim.xrbench_engine import REFERENCE_DURATION_S, run_xrbench
 from xrsim.workload import Scenario, load_scenario
 
-MODES = ("default", "xrbench")
 MAX_FRAMES = 10_000_000
 """Frames a run may release: beyond this it would exhaust memory before it ended."""
-DEFAULT_COSTS = {"default": "analytical", "xrbench": "table"}
-"""Each mode's cost backend unless one is named: the reference runtime runs on the
-reference's own costs, the default engine on the analytical model."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +35,7 @@ class RunResult:
     trace: Trace
     score: ScenarioScore
     stats: RunStats
-    config: SimConfig | None = None
+    config: BaseModel | None = None
 
     def to_dict(self) -> dict:
         score = self.score.to_dict()
@@ -64,52 +56,15 @@ class RunResult:
         }
 
 
-def _engine_config(mode: str, scenario: Scenario, config: SimConfig | str | Path | None,
-                   overrides: Mapping[str, object]) -> SimConfig | None:
-    """The default engine's options (``config`` with ``overrides`` on top); None in mode
-    ``xrbench``, which refuses options it could only ignore."""
-    if mode == "default":
-        base = load_sim_config(config) if isinstance(config, (str, Path)) else config
-        return build_sim_config(base, overrides)
-    given = sorted(k for k, v in overrides.items() if v is not None)
-    if config is not None or given:
-        raise SpecError(None, "mode", "mode 'xrbench' is the reference runtime and takes no "
-                        f"engine options ({', '.join(given) or 'config'}); use mode 'default'")
-    timed = [u.model for u in scenario.uses if u.phase_ms or u.jitter is not None]
-    if timed:
-        raise SpecError(None, "mode", "mode 'xrbench' releases frames on the reference's tick grid "
-                        f"and cannot apply phase_ms or jitter ({', '.join(timed)}); use mode 'default'")
-    return None
-
-
-def simulate(
-    system: HardwareSystem | str | Path,
-    scenario: Scenario | str | Path,
-    *,
-    mode: str = "default",
-    costs: str | None = None,
-    seed: int = 0,
-    duration_s: float | None = None,
-    config: SimConfig | str | Path | None = None,
-    scheduler: str | None = None,
-    placement: str | None = None,
-    granularity: str | None = None,
-    preemptive: bool | None = None,
-    migration: bool | None = None,
-    shared_dram: bool | None = None,
-    drop_policy: str | None = None,
-    warmup_s: float | None = None,
-    record_blocks: bool | None = None,
-    k_per_ms: float = DEFAULT_K_PER_MS,
-    e_max_j: float = DEFAULT_E_MAX_J,
-) -> RunResult:
+def simulate(system: HardwareSystem | str | Path, scenario: Scenario | str | Path, *,
+             cost_memo: CostMemo | None = None, **options: Any) -> RunResult:
     """Simulate ``scenario`` on ``system`` and score it.
 
-    Mode ``xrbench`` is the reference runtime; mode ``default`` is the engine of
-    docs/engine.md, configured by ``config`` (a SimConfig or a YAML path) with any
-    keyword option given here taking precedence over it. ``costs`` defaults to the
-    mode's backend (``DEFAULT_COSTS``); ``k_per_ms`` and ``e_max_j`` are the score's
-    parameters.
+    ``options`` are the run options of ``xrsim.options.OPTIONS`` (``python -m xrsim list``
+    names them): ``mode`` (``default``, the engine of docs/engine.md, or ``xrbench``, the
+    reference runtime), ``costs``, ``seed``, ``duration_s``, the score's ``k_per_ms`` and
+    ``e_max_j``, and the engine's own (``scheduler``, ``granularity``, ... or a ``config``
+    file or SimConfig beneath them). ``cost_memo`` lends costs computed by earlier runs.
 
     >>> r = simulate("xrbench-4k-A", "vr_gaming", mode="xrbench", costs="table")
     >>> round(r.score.score, 2)
@@ -122,41 +77,25 @@ def simulate(
         system = load_hardware(system)
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
-    if mode not in MODES:
-        raise SpecError(None, "mode", f"unknown mode '{mode}'; known: {', '.join(MODES)}")
-    positive = {"k_per_ms": k_per_ms, "e_max_j": e_max_j}
-    if duration_s is not None:
-        positive["duration_s"] = duration_s
-    for name, value in positive.items():
-        if not (math.isfinite(value) and value > 0):
-            raise SpecError(None, name, f"must be a finite number > 0, got {value}")
-    if seed < 0:
-        raise SpecError(None, "seed", f"must be >= 0, got {seed}")
-    costs = costs or DEFAULT_COSTS[mode]
-    overrides = {
-        "scheduler": scheduler, "placement": placement, "granularity": granularity,
-        "preemptive": preemptive, "migration": migration, "shared_dram": shared_dram,
-        "drop_policy": drop_policy, "warmup_s": warmup_s, "record_blocks": record_blocks,
-    }
-    sim_config = _engine_config(mode, scenario, config, overrides)
-    duration = REFERENCE_DURATION_S if duration_s is None else duration_s
+    return simulate_resolved(system, scenario, resolve_options(options), cost_memo=cost_memo)
+
+
+def simulate_resolved(system: HardwareSystem, scenario: Scenario, options: RunOptions, *,
+                      cost_memo: CostMemo | None = None) -> RunResult:
+    """``simulate`` for options already resolved (a sweep resolves each set once)."""
+    engine = get_engine(options.mode)
+    duration = options.duration_s
     frames = sum(math.ceil(duration * use.fps) for use in scenario.uses)
     if frames > MAX_FRAMES:
         raise SpecError(None, "duration_s", f"{duration:g} s at the scenario's rates is {frames:,} frames; "
                         f"a run takes at most {MAX_FRAMES:,}")
-    if sim_config is not None and sim_config.warmup_s >= duration:
-        raise SpecError(None, "warmup_s", (
-            f"must be less than the simulated time ({duration:g} s), got {sim_config.warmup_s:g} s: "
-            "no frame would be measured"))
-    table = CostTable.build(get_cost_model(costs), system, scenario.models.values())
-    if sim_config is None:
-        trace = run_xrbench(scenario, table, seed=seed, duration_s=duration)
-    else:
-        trace = run_default(scenario, table, sim_config, seed=seed, duration_s=duration)
+    engine.check(scenario, options.engine_options, duration)
+    table = CostTable.build(get_cost_model(options.costs), system, scenario.models.values(), memo=cost_memo)
+    trace = engine.run(scenario, table, options.engine_options, seed=options.seed, duration_s=duration)
     measured = trace.measured()
     return RunResult(
-        system=system, scenario=scenario, mode=mode, costs=costs, seed=seed,
+        system=system, scenario=scenario, mode=options.mode, costs=options.costs, seed=options.seed,
         duration_s=duration, cost_table=table, trace=trace,
-        score=xrbench_score(measured, scenario, k_per_ms=k_per_ms, e_max_j=e_max_j),
-        stats=run_stats(measured), config=sim_config,
+        score=xrbench_score(measured, scenario, k_per_ms=options.k_per_ms, e_max_j=options.e_max_j),
+        stats=run_stats(measured), config=options.engine_options,
     )

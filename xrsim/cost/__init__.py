@@ -4,6 +4,8 @@ from xrsim.cost import analytical as _analytical  # noqa: F401  (registers the b
 from xrsim.cost import calibrated as _calibrated  # noqa: F401  (registers the backend)
 from xrsim.cost import table as _table  # noqa: F401  (registers the backend)
 from xrsim.cost.base import (
+    COST_BACKENDS,
+    CostMemo,
     CostModel,
     CostTable,
     LayerCosts,
@@ -14,6 +16,8 @@ from xrsim.cost.base import (
 )
 
 __all__ = [
+    "COST_BACKENDS",
+    "CostMemo",
     "CostModel",
     "CostTable",
     "LayerCosts",

@@ -70,6 +70,32 @@ def get_cost_model(name: str) -> CostModel:
     return COST_BACKENDS.get(name)()
 
 
+class CostMemo:
+    """Model costs already computed, for runs that share them (a sweep's worker runs
+    thousands): keyed by everything a cost depends on - the backend, the model's layers,
+    the sub-accelerator, the system's DRAM and energy table - so a changed input misses."""
+
+    def __init__(self) -> None:
+        self._costs: dict[tuple[str, ...], ModelCost] = {}
+
+    def __len__(self) -> int:
+        return len(self._costs)
+
+    def costs(self, backend: CostModel, system: HardwareSystem, models: Iterable[Model]
+              ) -> dict[tuple[str, int], ModelCost]:
+        shared = system.model_dump_json(include={"dram", "energy_table"})
+        subs = [sub.model_dump_json() for sub in system.sub_accelerators]
+        out = {}
+        for model in models:
+            for i, sub in enumerate(system.sub_accelerators):
+                key = (backend.name, model.name, model.content_hash, subs[i], shared)
+                cost = self._costs.get(key)
+                if cost is None:
+                    cost = self._costs[key] = backend.model_cost(model, sub, system)
+                out[(model.name, i)] = cost
+        return out
+
+
 @dataclass(frozen=True)
 class CostTable:
     """Costs of every (model, sub-accelerator) pair of a run, computed once before it."""
@@ -78,7 +104,10 @@ class CostTable:
     costs: dict[tuple[str, int], ModelCost]
 
     @classmethod
-    def build(cls, backend: CostModel, system: HardwareSystem, models: Iterable[Model]) -> CostTable:
+    def build(cls, backend: CostModel, system: HardwareSystem, models: Iterable[Model],
+              memo: CostMemo | None = None) -> CostTable:
+        if memo is not None:
+            return cls(system=system, costs=memo.costs(backend, system, models))
         costs = {
             (model.name, i): backend.model_cost(model, sub, system)
             for model in models

@@ -4,7 +4,6 @@ shared DRAM, drop policy, warm-up. A pydantic spec, so that it can live in a YAM
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -40,19 +39,24 @@ class SimConfig(BaseModel):
     valid run: EDF, latency-greedy placement, whole models, no preemption."""
 
     model_config = SPEC_CONFIG
-    scheduler: str = "edf"
-    placement: str = "latency_greedy"
+    scheduler: str = Field(default="edf", description="which waiting frame runs next")
+    placement: str = Field(default="latency_greedy", description="on which idle sub-accelerator a frame runs")
     affinity: dict[str, str] = Field(
         default_factory=dict, description="model -> sub-accelerator name, for placement 'affinity'")
-    granularity: str = "model"
-    preemptive: bool = False
-    migration: bool = False
-    migration_cost_ms: StrictFloat = Field(default=0.05, ge=0)
+    granularity: str = Field(default="model",
+                             description="model (whole models) or block:N (N layers a block)")
+    preemptive: bool = Field(default=False, description=(
+        "with blocks: a waiting frame of higher priority takes over at the next block boundary"))
+    migration: bool = Field(default=False, description=(
+        "a preempted frame may resume on another sub-accelerator, at migration_cost_ms"))
+    migration_cost_ms: StrictFloat = Field(default=0.05, ge=0, description="time a migration costs, in ms")
     shared_dram: bool | None = Field(
         default=None, description="share the DRAM bandwidth; None: as the system's dram.shared says")
-    drop_policy: DropPolicy = "deadline"
-    warmup_s: StrictFloat = Field(default=0.0, ge=0)
-    record_blocks: bool = False
+    drop_policy: DropPolicy = Field(default="deadline", description=(
+        "when a waiting frame is dropped: at its deadline, never, or once it is predicted to miss"))
+    warmup_s: StrictFloat = Field(default=0.0, ge=0, description=(
+        "leave frames released before this time (s) out of scores and statistics"))
+    record_blocks: bool = Field(default=False, description="record one trace record per layer block")
 
     @field_validator("affinity")
     @classmethod
@@ -108,10 +112,3 @@ class SimConfig(BaseModel):
 def load_sim_config(path: str | Path) -> SimConfig:
     """A SimConfig from a YAML file; errors name the file and the field."""
     return validate_spec(SimConfig, read_yaml(Path(path)), path)
-
-
-def build_sim_config(base: SimConfig | None, overrides: Mapping[str, object]) -> SimConfig:
-    """``base`` with the non-None ``overrides`` applied, validated as a whole."""
-    data = (base or SimConfig()).model_dump()
-    data.update({k: v for k, v in overrides.items() if v is not None})
-    return validate_spec(SimConfig, data, None)
