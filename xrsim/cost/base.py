@@ -7,6 +7,7 @@ Backends (``table``, ``analytical``) register by name; the engine only sees ``Co
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar
@@ -73,10 +74,13 @@ def get_cost_model(name: str) -> CostModel:
 class CostMemo:
     """Model costs already computed, for runs that share them (a sweep's worker runs
     thousands): keyed by everything a cost depends on - the backend, the model's layers,
-    the sub-accelerator, the system's DRAM and energy table - so a changed input misses."""
+    the sub-accelerator, the system's DRAM and energy table - so a changed input misses.
+    At most ``capacity`` costs are kept, the least recently used going first: a sweep over
+    thousands of generated designs would otherwise hold every design's layer arrays."""
 
-    def __init__(self) -> None:
-        self._costs: dict[tuple[str, ...], ModelCost] = {}
+    def __init__(self, capacity: int = 4096) -> None:
+        self.capacity = capacity
+        self._costs: OrderedDict[tuple[str, ...], ModelCost] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._costs)
@@ -92,6 +96,10 @@ class CostMemo:
                 cost = self._costs.get(key)
                 if cost is None:
                     cost = self._costs[key] = backend.model_cost(model, sub, system)
+                    if len(self._costs) > self.capacity:
+                        self._costs.popitem(last=False)
+                else:
+                    self._costs.move_to_end(key)
                 out[(model.name, i)] = cost
         return out
 

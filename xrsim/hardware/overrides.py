@@ -19,6 +19,10 @@ from xrsim.hardware.spec import HardwareSystem
 from xrsim.specio import StrictLoader, validate_spec
 
 
+class UnknownOverride(SpecError):
+    """An override whose path names no field: a mistake in the request, not in the design."""
+
+
 def parse_assignment(text: str) -> tuple[str, Any]:
     """``'dram.bandwidth_gb_per_s=64'`` -> ``('dram.bandwidth_gb_per_s', 64)``; the value is
     read as YAML, so numbers, booleans and ``[rows, cols]`` keep their types."""
@@ -40,7 +44,7 @@ def _targets(node: Any, parts: list[str], path: str, source: str | Path | None) 
     found: list[tuple[Any, Any]]
     if isinstance(node, dict):
         if head not in node:
-            raise SpecError(source, f"set.{path}",
+            raise UnknownOverride(source, f"set.{path}",
                             f"names no field: '{head}' is not one of {', '.join(sorted(node))}")
         found = [(node, head)]
     elif isinstance(node, list):
@@ -52,10 +56,12 @@ def _targets(node: Any, parts: list[str], path: str, source: str | Path | None) 
         elif head in names:
             found = [(node, names.index(head))]
         else:
-            raise SpecError(source, f"set.{path}", f"names no item: '{head}' is not '*', an index below "
-                            f"{len(node)} or one of {', '.join(str(n) for n in names)}")
+            raise UnknownOverride(source, f"set.{path}", (
+                f"names no item: '{head}' is not '*', an index below {len(node)} or one of "
+                f"{', '.join(str(n) for n in names)}"))
     else:
-        raise SpecError(source, f"set.{path}", f"names no field: the value before '{head}' has no fields")
+        raise UnknownOverride(source, f"set.{path}",
+                              f"names no field: the value before '{head}' has no fields")
     if not rest:
         return found
     return [t for container, key in found for t in _targets(container[key], rest, path, source)]

@@ -1,0 +1,6 @@
+"""Sweeps: an experiment spec expanded into thousands of runs, executed on a process pool
+or a Dask cluster, with results that are never lost (``python -m xrsim.sweep``)."""
+
+from xrsim.sweep.runner import load_sweep, run_sweep
+
+__all__ = ["load_sweep", "run_sweep"]

@@ -1,0 +1,342 @@
+"""From a sweep spec to the list of runs: designs and scenarios found, axes combined, every
+option checked before anything runs, and each run given its key and its ``run`` command.
+
+Loading a design or a scenario that exists but is broken is not a spec error: its runs
+are planned as failed, with the message, and the others go on. Everything else that is
+wrong - an unknown name, a glob that matches nothing, an override that names no field, an
+option the run's mode does not take - is a SpecError naming the spec file and the field.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+import hashlib
+import itertools
+import json
+import os
+import shlex
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from xrsim.errors import SpecError
+from xrsim.hardware import HardwareSystem, list_hardware, load_hardware
+from xrsim.hardware.overrides import UnknownOverride, apply_overrides
+from xrsim.options import CONFIG_OPTION, OPTIONS, RunOptions, resolve_options
+from xrsim.sim.engines import get_engine
+from xrsim.sweep.generate import generate_designs, load_generate_spec
+from xrsim.sweep.spec import _SweepBase, option_axes
+from xrsim.workload import Scenario, list_scenarios, load_scenario
+
+GLOB_CHARS = "*?["
+
+
+@dataclass(frozen=True)
+class RunPoint:
+    """What a worker needs for one run, and nothing more, so that tasks pickle cheaply:
+    references (built-in names or absolute paths) and option values, never loaded specs."""
+
+    key: str
+    design: str
+    overrides: tuple[tuple[str, Any], ...]
+    scenario: str
+    options: tuple[tuple[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class PlannedRun:
+    point: RunPoint
+    labels: dict[str, Any]
+    """design, scenario, seed, mode, costs and every axis value: the row's leading columns."""
+    command: str
+    error: str | None = None
+    """Why the run fails before it starts (its design or scenario does not load)."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A design or a scenario of the sweep: its label, how a worker and a user find it,
+    and what it loaded as (or why it did not)."""
+
+    label: str
+    ref: str
+    shown: str
+    loaded: HardwareSystem | Scenario | None
+    error: str | None = None
+
+
+@dataclass
+class Sweep:
+    name: str
+    source: Path | None
+    spec: _SweepBase
+    designs: list[Entry]
+    generated: list[HardwareSystem]
+    scenarios: list[Entry]
+    axes: list[str]
+    runs: list[PlannedRun]
+
+
+def _shown(path: Path) -> str:
+    """A path as a command run from the working directory should give it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def _is_path(text: str) -> bool:
+    return "/" in text or "\\" in text or text.endswith((".yaml", ".yml"))
+
+
+def _expand(text: str, field: str, base: Path, builtin: list[str], kind: str,
+            source: Path | None) -> list[str | Path]:
+    """A name, a path or a glob -> built-in names (str) and files (Path)."""
+    if _is_path(text):
+        pattern = Path(text).expanduser()
+        pattern = pattern if pattern.is_absolute() else base / pattern
+        if any(c in text for c in GLOB_CHARS):
+            found = sorted(Path(p) for p in _glob(pattern))
+            if not found:
+                raise SpecError(source, field, f"the pattern '{text}' matches no file")
+            return [p.resolve() for p in found]
+        if not pattern.is_file():
+            raise SpecError(source, field, f"no such {kind} file: {pattern}")
+        return [pattern.resolve()]
+    if any(c in text for c in GLOB_CHARS):
+        names = [n for n in builtin if fnmatch.fnmatchcase(n, text)]
+        if not names:
+            raise SpecError(source, field, f"the pattern '{text}' matches no built-in {kind}; "
+                                           f"built-in ones: {', '.join(builtin)}")
+        return list(names)
+    if text not in builtin:
+        raise SpecError(source, field, f"unknown {kind} '{text}'; built-in ones: {', '.join(builtin)} "
+                                       "(or give a path)")
+    return [text]
+
+
+def _glob(pattern: Path) -> Iterator[Path]:
+    anchor = Path(pattern.anchor)
+    return anchor.glob(str(pattern.relative_to(anchor)))
+
+
+def _designs(spec: _SweepBase, base: Path, out: Path, source: Path | None
+             ) -> tuple[list[Entry], list[HardwareSystem]]:
+    entries: list[Entry] = []
+    generated: list[HardwareSystem] = []
+    builtin = list_hardware()
+    for i, item in enumerate(spec.designs):
+        field = f"designs[{i}]"
+        if isinstance(item, dict):
+            if set(item) != {"generate"} or not isinstance(item["generate"], dict):
+                raise SpecError(source, field, "a mapping entry takes one key, generate: {...}")
+            systems = generate_designs(load_generate_spec(item["generate"], source, f"{field}.generate"),
+                                       source)
+            for system in systems:
+                path = (out / "designs" / f"{system.name}.yaml").resolve()
+                entries.append(Entry(system.name, str(path), _shown(path), system))
+            generated.extend(systems)
+            continue
+        for found in _expand(item, field, base, builtin, "hardware", source):
+            ref, shown, stem = _refs(found)
+            try:
+                system = load_hardware(found)
+            except SpecError as exc:
+                entries.append(Entry(stem, ref, shown, None, str(exc)))
+                continue
+            entries.append(Entry(system.name, ref, shown, system))
+    return _unique(entries, "designs", source), generated
+
+
+def _scenarios(spec: _SweepBase, base: Path, source: Path | None) -> list[Entry]:
+    items = [spec.scenarios] if isinstance(spec.scenarios, str) else spec.scenarios
+    entries = []
+    builtin = list_scenarios()
+    for i, item in enumerate(items):
+        for found in _expand(item, f"scenarios[{i}]", base, builtin, "scenario", source):
+            ref, shown, stem = _refs(found)
+            try:
+                scenario = load_scenario(found)
+            except SpecError as exc:
+                entries.append(Entry(stem, ref, shown, None, str(exc)))
+                continue
+            entries.append(Entry(scenario.name, ref, shown, scenario))
+    return _unique(entries, "scenarios", source)
+
+
+def _refs(found: str | Path) -> tuple[str, str, str]:
+    """How a worker finds an entry, how a command names it, and its label if it fails to load."""
+    if isinstance(found, Path):
+        return str(found), _shown(found), found.stem
+    return found, found, found
+
+
+def _unique(entries: list[Entry], field: str, source: Path | None) -> list[Entry]:
+    """Entries by label, first one kept; a label that means two different things is an error."""
+    seen: dict[str, Entry] = {}
+    for entry in entries:
+        first = seen.setdefault(entry.label, entry)
+        if first.ref != entry.ref and _content(first) != _content(entry):
+            raise SpecError(source, field, f"two different entries are both named '{entry.label}' "
+                                           f"({first.shown}, {entry.shown}); rows are told apart by name")
+    return list(seen.values())
+
+
+def _content(entry: Entry) -> str:
+    if isinstance(entry.loaded, HardwareSystem):
+        return entry.loaded.model_dump_json()
+    if isinstance(entry.loaded, Scenario):
+        return scenario_content(entry.loaded)
+    return entry.error or ""
+
+
+def scenario_content(scenario: Scenario) -> str:
+    models = {name: model.model_dump(mode="json") for name, model in sorted(scenario.models.items())}
+    return json.dumps({"spec": scenario.spec.model_dump(mode="json", by_alias=True), "models": models},
+                      sort_keys=True)
+
+
+def _seeds(spec: _SweepBase, source: Path | None) -> list[int]:
+    if isinstance(spec.seeds, int):
+        if spec.seeds < 1:
+            raise SpecError(source, "seeds", f"a count must be >= 1, got {spec.seeds}")
+        return list(range(spec.seeds))
+    if not spec.seeds or any(s < 0 for s in spec.seeds) or len(set(spec.seeds)) != len(spec.seeds):
+        raise SpecError(source, "seeds", "a list must hold distinct seeds >= 0")
+    return list(spec.seeds)
+
+
+def _combinations(axes: dict[str, list[Any]], combine: str, source: Path | None) -> list[dict[str, Any]]:
+    names = list(axes)
+    if combine == "grid":
+        return [dict(zip(names, values, strict=True)) for values in itertools.product(*axes.values())]
+    lengths = {len(v) for v in axes.values() if len(v) > 1}
+    if len(lengths) > 1:
+        given = ", ".join(f"{n}: {len(v)}" for n, v in axes.items() if len(v) > 1)
+        raise SpecError(source, "combine", f"zip needs every list to have one length; got {given}")
+    count = lengths.pop() if lengths else 1
+    return [{n: (v[i] if len(v) > 1 else v[0]) for n, v in axes.items()} for i in range(count)]
+
+
+def _absolute_config(value: Any, base: Path) -> Any:
+    if isinstance(value, str):
+        path = Path(value).expanduser()
+        return str(path if path.is_absolute() else (base / path).resolve())
+    return value
+
+
+def _flag_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, dict)):
+        return json.dumps(value)
+    return str(value)
+
+
+def run_command(design: str, scenario: str, options: dict[str, Any], overrides: dict[str, Any]) -> str:
+    """The ``python -m xrsim run`` command that repeats one run alone."""
+    argv = ["python", "-m", "xrsim", "run", "--hardware", design, "--scenario", scenario]
+    for name, value in options.items():
+        option = OPTIONS[name]
+        if option.kind is bool:
+            argv.append(option.flag if value else "--no-" + option.flag[2:])
+        else:
+            argv += [option.flag, _shown(Path(value)) if name == CONFIG_OPTION else _flag_value(value)]
+    for path, value in overrides.items():
+        argv += ["--set", f"{path}={_flag_value(value)}"]
+    return shlex.join(argv)
+
+
+def run_key(*parts: str) -> str:
+    """A run's key: a hash of its fully resolved inputs and the xrsim version."""
+    from xrsim import __version__
+
+    digest = hashlib.sha256(__version__.encode())
+    for part in parts:
+        digest.update(b"\0" + part.encode())
+    return digest.hexdigest()[:20]
+
+
+def _resolve_all(combos: list[dict[str, Any]], scenarios: list[Entry], source: Path | None
+                 ) -> list[RunOptions]:
+    """Every option set checked now, and against every scenario, before anything runs."""
+    resolved = []
+    for combo in combos:
+        options = resolve_options(combo, source)
+        engine = get_engine(options.mode)
+        for entry in scenarios:
+            if isinstance(entry.loaded, Scenario):
+                try:
+                    engine.check(entry.loaded, options.engine_options, options.duration_s)
+                except SpecError as exc:
+                    raise SpecError(source, exc.field, f"scenario '{entry.label}': {exc.message}") from None
+        resolved.append(options)
+    return resolved
+
+
+def plan_sweep(spec: _SweepBase, *, source: Path | None, out: Path) -> Sweep:
+    base = source.parent if source is not None else Path.cwd()
+    designs, generated = _designs(spec, base, out, source)
+    scenarios = _scenarios(spec, base, source)
+    seeds = _seeds(spec, source)
+    option_values = option_axes(spec)
+    if "seed" in option_values:
+        raise SpecError(source, "seed", "give seeds under 'seeds' (a count or a list)")
+    if CONFIG_OPTION in option_values:
+        option_values[CONFIG_OPTION] = [_absolute_config(v, base) for v in option_values[CONFIG_OPTION]]
+    set_values = {f"set.{path}": (list(v) if isinstance(v, list) else [v]) for path, v in spec.set.items()}
+    combos = _combinations({**option_values, **set_values}, spec.combine, source)
+    option_combos = [{k: v for k, v in c.items() if not k.startswith("set.")} for c in combos]
+    resolved = _resolve_all(option_combos, scenarios, source)
+    axes = [*option_values, *set_values]
+    runs: list[PlannedRun] = []
+    for design in designs:
+        for combo, options, given in zip(combos, resolved, option_combos, strict=True):
+            overrides = {k.removeprefix("set."): v for k, v in combo.items() if k.startswith("set.")}
+            system, error = _overridden(design, overrides, source)
+            design_text = system.model_dump_json() if system is not None else f"{design.ref}\n{error}"
+            for scenario in scenarios:
+                scenario_text = _content(scenario)
+                for seed in seeds:
+                    runs.append(_planned(design, scenario, seed, options, given, overrides, combo,
+                                         design_text, scenario_text, error or scenario.error))
+    seen: dict[str, PlannedRun] = {}
+    for run in runs:
+        twin = seen.setdefault(run.point.key, run)
+        if twin is not run:
+            raise SpecError(source, None, f"two runs are the same run ({twin.labels} and {run.labels}): "
+                                          "give each value of an axis once")
+    return Sweep(name=spec.name or (source.stem if source else "sweep"), source=source, spec=spec,
+                 designs=designs, generated=generated, scenarios=scenarios, axes=axes, runs=runs)
+
+
+def _overridden(design: Entry, overrides: dict[str, Any], source: Path | None
+                ) -> tuple[HardwareSystem | None, str | None]:
+    if not isinstance(design.loaded, HardwareSystem):
+        return None, design.error
+    try:
+        return apply_overrides(design.loaded, overrides, source), None
+    except UnknownOverride:
+        raise
+    except SpecError as exc:
+        return None, f"{design.label}: {exc.field}: {exc.message}"
+
+
+def _planned(design: Entry, scenario: Entry, seed: int, options: RunOptions, given: dict[str, Any],
+             overrides: dict[str, Any], combo: dict[str, Any], design_text: str, scenario_text: str,
+             error: str | None) -> PlannedRun:
+    seeded = dataclasses.replace(options, seed=seed)
+    key = run_key(design_text, scenario_text, json.dumps(seeded.to_dict(), sort_keys=True))
+    values = {**given, "mode": options.mode, "costs": options.costs, "seed": seed}
+    point = RunPoint(key=key, design=design.ref, overrides=tuple(overrides.items()), scenario=scenario.ref,
+                     options=tuple(sorted(values.items())))
+    labels = {"design": design.label, "scenario": scenario.label, "seed": seed, "mode": options.mode,
+              "costs": options.costs}
+    labels.update({k: v for k, v in combo.items() if k not in labels})
+    ordered = {"mode": options.mode, "costs": options.costs, "seed": seed,
+               **{k: v for k, v in given.items() if k not in ("mode", "costs")}}
+    return PlannedRun(point=point, labels=labels,
+                      command=run_command(design.shown, scenario.shown, ordered, overrides), error=error)
+

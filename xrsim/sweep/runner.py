@@ -1,0 +1,211 @@
+"""Run a sweep: plan it, skip what the results log says is done, send the rest to an
+executor in chunks, append each finished run to the log, then write the tables."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import platform
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Executor, Future, as_completed
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from xrsim.sweep.generate import design_yaml
+from xrsim.sweep.plan import PlannedRun, Sweep, plan_sweep
+from xrsim.sweep.spec import _SweepBase, load_sweep_spec, spec_from_mapping
+from xrsim.sweep.store import ResultsLog, runs_csv, summary_md, write_atomic
+from xrsim.sweep.worker import run_chunk
+
+MAX_CHUNK = 32
+PACKAGES = ("xrsim", "simpy", "numpy", "networkx", "pydantic", "PyYAML", "dask", "distributed")
+
+
+@dataclass
+class SweepOutcome:
+    """What one invocation did, and every row of the sweep (this session's and earlier)."""
+
+    sweep: Sweep
+    out: Path
+    rows: list[dict[str, Any]]
+    done: int = 0
+    skipped: int = 0
+    failed: int = 0
+    wall_s: float = 0.0
+    interrupted: bool = False
+    varying: list[str] = field(default_factory=list)
+
+
+def load_sweep(spec_or_path: _SweepBase | Mapping[str, Any] | str | Path, out: str | Path | None
+               ) -> tuple[Sweep, Path]:
+    """Plan a sweep from a spec file, a mapping or a spec; ``out`` defaults to ``out/<name>``."""
+    source: Path | None = None
+    if isinstance(spec_or_path, (str, Path)):
+        source = Path(spec_or_path)
+        spec = load_sweep_spec(source)
+    elif isinstance(spec_or_path, Mapping):
+        spec = spec_from_mapping(dict(spec_or_path))
+    else:
+        spec = spec_or_path
+    name = spec.name or (source.stem if source is not None else "sweep")
+    folder = Path(out) if out is not None else Path("out") / name
+    return plan_sweep(spec, source=source, out=folder), folder
+
+
+def varying_axes(sweep: Sweep) -> list[str]:
+    """The axes that take more than one value: the ones that tell configurations apart."""
+    return [a for a in sweep.axes
+            if len({json.dumps(r.labels.get(a), sort_keys=True) for r in sweep.runs}) > 1]
+
+
+def _chunks(runs: Sequence[PlannedRun], workers: int) -> list[list[PlannedRun]]:
+    size = max(1, min(MAX_CHUNK, -(-len(runs) // (workers * 4))))
+    return [list(runs[i:i + size]) for i in range(0, len(runs), size)]
+
+
+def _git_revision() -> str | None:
+    try:
+        done = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
+                              cwd=Path(__file__).resolve().parent)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+def _versions() -> dict[str, str | None]:
+    found: dict[str, str | None] = {}
+    for package in PACKAGES:
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found[package] = None
+    return found
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _manifest(sweep: Sweep, out: Path, session: dict[str, Any]) -> None:
+    path = out / "manifest.json"
+    sessions: list[dict[str, Any]] = []
+    if path.exists():
+        try:
+            sessions = list(json.loads(path.read_text(encoding="utf-8")).get("sessions", []))
+        except (json.JSONDecodeError, AttributeError):
+            sessions = []
+    if sessions and sessions[-1].get("started") == session["started"]:
+        sessions[-1] = session
+    else:
+        sessions.append(session)
+    from xrsim import __version__
+
+    manifest = {
+        "name": sweep.name, "spec_file": str(sweep.source) if sweep.source else None,
+        "spec": sweep.spec.model_dump(mode="json", exclude_none=True),
+        "resolved": {"designs": [d.label for d in sweep.designs],
+                     "scenarios": [s.label for s in sweep.scenarios],
+                     "axes": sweep.axes, "runs": len(sweep.runs)},
+        "xrsim": __version__, "git_revision": _git_revision(), "python": sys.version.split()[0],
+        "packages": _versions(), "host": socket.gethostname(), "platform": platform.platform(),
+        "user": getpass.getuser(), "sessions": sessions,
+    }
+    write_atomic(path, json.dumps(manifest, indent=2) + "\n")
+
+
+def write_outputs(outcome: SweepOutcome) -> None:
+    """runs.csv and summary.md from every row of the sweep."""
+    rows, out = outcome.rows, outcome.out
+    write_atomic(out / "runs.csv", runs_csv(rows, outcome.sweep.axes))
+    write_atomic(out / "summary.md", summary_md(outcome.sweep.name, rows, outcome.varying))
+
+
+def execute(sweep: Sweep, out: Path, executor: Executor, workers: int,
+            progress: Callable[[int], None] | None = None) -> SweepOutcome:
+    """Run every planned run that the log does not have as ok; return all rows of the sweep."""
+    started, clock = _now(), time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    if sweep.generated:
+        (out / "designs").mkdir(exist_ok=True)
+        for system in sweep.generated:
+            write_atomic(out / "designs" / f"{system.name}.yaml", design_yaml(system))
+    log = ResultsLog(out / "results.jsonl")
+    latest = log.latest()
+    outcome = SweepOutcome(sweep=sweep, out=out, rows=[], varying=varying_axes(sweep))
+    todo = [r for r in sweep.runs if latest.get(r.point.key, {}).get("status") != "ok"]
+    outcome.skipped = len(sweep.runs) - len(todo)
+    session: dict[str, Any] = {"started": started, "ended": None, "planned": len(sweep.runs),
+                               "skipped": outcome.skipped}
+    _manifest(sweep, out, session)
+    by_key = {r.point.key: r for r in todo}
+    if progress is not None and outcome.skipped:
+        progress(outcome.skipped)
+
+    def record(results: list[dict[str, Any]]) -> None:
+        rows = []
+        for result in results:
+            run = by_key[result["key"]]
+            rows.append({"key": result["key"], "status": result["status"], **run.labels,
+                         **{k: v for k, v in result.items() if k not in ("key", "status")},
+                         "command": run.command})
+            outcome.done += 1
+            outcome.failed += result["status"] != "ok"
+        log.append(rows)
+        for row in rows:
+            latest[row["key"]] = row
+        if progress is not None:
+            progress(len(rows))
+
+    doomed = [r for r in todo if r.error is not None]
+    if doomed:
+        record([{"key": r.point.key, "status": "failed", "error": r.error, "wall_s": 0.0} for r in doomed])
+    runnable = [r for r in todo if r.error is None]
+    futures: dict[Future[list[dict[str, Any]]], list[PlannedRun]] = {}
+    try:
+        for chunk in _chunks(runnable, workers):
+            futures[executor.submit(run_chunk, [r.point for r in chunk])] = chunk
+        for future in as_completed(futures):
+            try:
+                results = future.result()
+            except Exception as exc:  # the worker died (a crash, an out-of-memory kill): its runs failed
+                message = " ".join(f"worker failed: {type(exc).__name__}: {exc}".split())
+                results = [{"key": r.point.key, "status": "failed", "error": message, "wall_s": 0.0}
+                           for r in futures[future]]
+            record(results)
+    except KeyboardInterrupt:
+        outcome.interrupted = True
+        for future in futures:
+            future.cancel()
+    finally:
+        log.close()
+        outcome.wall_s = time.perf_counter() - clock
+        outcome.rows = [latest[r.point.key] for r in sweep.runs if r.point.key in latest]
+        write_outputs(outcome)
+        session.update(ended=_now(), done=outcome.done, failed=outcome.failed,
+                       interrupted=outcome.interrupted, wall_s=round(outcome.wall_s, 3))
+        _manifest(sweep, out, session)
+    return outcome
+
+
+def run_sweep(spec_or_path: _SweepBase | Mapping[str, Any] | str | Path, *, out: str | Path | None = None,
+              executor: Executor | None = None, workers: int | None = None) -> list[dict[str, Any]]:
+    """Run a sweep and return its rows (one per run, as in ``results.jsonl``).
+
+    ``executor`` may be any ``concurrent.futures.Executor`` (a process pool, a Dask
+    ``Client.get_executor()``); without one the runs go to a local process pool of
+    ``workers`` processes (default: one per core). Runs already in ``out`` are skipped.
+    """
+    from xrsim.sweep.executors import default_workers, open_executor
+
+    sweep, folder = load_sweep(spec_or_path, out)
+    if executor is not None:
+        return execute(sweep, folder, executor, workers or default_workers()).rows
+    with open_executor("process", workers) as (pool, count):
+        return execute(sweep, folder, pool, count).rows

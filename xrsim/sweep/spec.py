@@ -1,0 +1,57 @@
+"""The experiment spec of a sweep (YAML): designs, scenarios, seeds, run options and
+hardware overrides, each a single value or a list (an axis), combined as a grid or a zip.
+
+Every run option of ``xrsim.options.OPTIONS`` is a top-level key under its own name, so
+the spec grows with the options without a change here. docs/sweep.md documents it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, StrictInt, create_model
+
+from xrsim.options import OPTIONS
+from xrsim.specio import SPEC_CONFIG, read_yaml, validate_spec
+
+SWEEP_OPTIONS: tuple[str, ...] = tuple(name for name, o in OPTIONS.items() if o.kind is not None)
+"""Run options a sweep can set: those one value gives (a mapping such as ``affinity``
+lives in an engine ``config`` file, which is an option too)."""
+
+
+class _SweepBase(BaseModel):
+    model_config = SPEC_CONFIG
+    name: str | None = Field(default=None, min_length=1, description="default: the file's stem")
+    description: str | None = None
+    designs: list[str | dict[str, Any]] = Field(min_length=1)
+    scenarios: str | list[str] = Field(min_length=1)
+    seeds: StrictInt | list[StrictInt] = 1
+    set: dict[str, Any] = Field(default_factory=dict)
+    combine: Literal["grid", "zip"] = "grid"
+
+
+SweepSpec: type[_SweepBase] = create_model(  # type: ignore[call-overload]
+    "SweepSpec", __base__=_SweepBase,
+    **{name: (Any, Field(default=None, description=OPTIONS[name].help)) for name in SWEEP_OPTIONS})
+"""The spec as written: ``_SweepBase``'s keys plus one per run option (a value or a list)."""
+
+
+def load_sweep_spec(path: str | Path) -> _SweepBase:
+    """A sweep spec from YAML; errors name the file and the field."""
+    return validate_spec(SweepSpec, read_yaml(Path(path)), path)
+
+
+def spec_from_mapping(data: dict[str, Any], source: str | Path | None = None) -> _SweepBase:
+    return validate_spec(SweepSpec, data, source)
+
+
+def option_axes(spec: _SweepBase) -> dict[str, list[Any]]:
+    """Each run option the spec gives, as a list of its values (a single value: one)."""
+    axes = {}
+    for name in SWEEP_OPTIONS:
+        value = getattr(spec, name)
+        if value is not None:
+            axes[name] = list(value) if isinstance(value, list) else [value]
+    return axes
+

@@ -1,0 +1,183 @@
+"""A sweep's results folder: the append-only log that makes a sweep resumable, and the
+files written from it (runs.csv, summary.md, manifest.json).
+
+``results.jsonl`` gets one line per finished run, flushed as it is written and synced
+to disk at least once a second, so a sweep killed at any moment loses at most the runs
+in flight; a torn last line (the process died mid-write) is cut off and its run redone.
+The other files are rewritten whole, to a temporary file first and then renamed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+METRIC_COLUMNS = (
+    "score", "rt", "en", "qoe", "frames", "completed", "dropped", "missed", "miss_rate", "drop_rate",
+    "latency_p50_s", "latency_p90_s", "latency_p99_s", "latency_mean_s", "energy_per_frame_j",
+    "energy_j", "average_power_w", "edp_j_s", "antt", "fairness", "utilisation_mean",
+)
+SYNC_EVERY_S = 1.0
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that a reader sees the old file or the new, never half."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    tmp.replace(path)
+
+
+class ResultsLog:
+    """``results.jsonl``: read what earlier sessions finished, append what this one does."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._handle: IO[str] | None = None
+        self._synced = time.monotonic()
+
+    def read(self) -> list[dict[str, Any]]:
+        """Every whole line written so far; a torn last line is cut off the file."""
+        if not self.path.exists():
+            return []
+        data = self.path.read_bytes()
+        whole = data.rfind(b"\n") + 1
+        if whole < len(data):
+            with open(self.path, "r+b") as handle:
+                handle.truncate(whole)
+        rows = []
+        for line in data[:whole].splitlines():
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(row, dict) and "key" in row:
+                rows.append(row)
+        return rows
+
+    def latest(self) -> dict[str, dict[str, Any]]:
+        """The last row of each key: a failed run that later succeeded counts as ok."""
+        return {row["key"]: row for row in self.read()}
+
+    def append(self, rows: Iterable[dict[str, Any]]) -> None:
+        if self._handle is None:  # kept open across appends; close() ends it
+            self._handle = open(self.path, "a", encoding="utf-8")  # noqa: SIM115
+        for row in rows:
+            self._handle.write(json.dumps(row, separators=(",", ":")) + "\n")
+        self._handle.flush()
+        if time.monotonic() - self._synced >= SYNC_EVERY_S:
+            self.sync()
+
+    def sync(self) -> None:
+        if self._handle is not None:
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+        self._synced = time.monotonic()
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self.sync()
+            self._handle.close()
+            self._handle = None
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, sort_keys=True)
+    return "" if value is None else value
+
+
+def runs_csv(rows: Sequence[dict[str, Any]], axes: Sequence[str]) -> str:
+    """One row per run, one column per axis and metric."""
+    columns = ["key", "status", "design", "scenario", "seed", "mode", "costs",
+               *[a for a in axes if a not in ("mode", "costs")], *METRIC_COLUMNS,
+               "wall_s", "error", "command"]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in columns])
+    return buffer.getvalue()
+
+
+def configuration(row: dict[str, Any], axes: Sequence[str]) -> str:
+    """A design with the axis values it ran under (not seed or scenario): a summary's row."""
+    varying = [f"{a}={_cell(row.get(a))}" for a in axes]
+    return ", ".join([row["design"], *varying])
+
+
+def summary_md(name: str, rows: Sequence[dict[str, Any]], axes: Sequence[str], top: int = 5) -> str:
+    """Per configuration: mean and spread of the score over seeds and scenarios, best first;
+    then the mean score per configuration and scenario."""
+    ok = [r for r in rows if r["status"] == "ok"]
+    failed = [r for r in rows if r["status"] != "ok"]
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(configuration(row, axes), []).append(row)
+    scenarios = list(dict.fromkeys(r["scenario"] for r in rows))
+    lines = [f"# Sweep {name}", "",
+             f"{len(rows)} runs: {len(ok)} ok, {len(failed)} failed; {len(groups)} configuration(s), "
+             f"{len(scenarios)} scenario(s), {len({r['seed'] for r in rows})} seed(s).", "",
+             "## Configurations, best first", "",
+             "Score over every scenario and seed of a configuration: mean, standard deviation, "
+             "minimum and maximum; RT, EN, QoE and miss rate are means.", "",
+             "| configuration | runs | failed | score | std | min | max | RT | EN | QoE | miss rate |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    ranked = []
+    for label, group in groups.items():
+        good = [r for r in group if r["status"] == "ok"]
+        scores = np.array([r["score"] for r in good])
+        ranked.append((float(scores.mean()) if good else float("-inf"), label, group, good, scores))
+    ranked.sort(key=lambda item: -item[0])
+    for mean, label, group, good, scores in ranked:
+        if not good:
+            lines.append(f"| {label} | {len(group)} | {len(group)} | - | - | - | - | - | - | - | - |")
+            continue
+        parts = [np.mean([r[m] for r in good]) for m in ("rt", "en", "qoe", "miss_rate")]
+        lines.append(f"| {label} | {len(group)} | {len(group) - len(good)} | {mean:.2f} | {scores.std():.2f} "
+                     f"| {scores.min():.2f} | {scores.max():.2f} | "
+                     + " | ".join(f"{p:.3f}" for p in parts) + " |")
+    lines += ["", "## Mean score per configuration and scenario", "",
+              "| configuration | " + " | ".join(scenarios) + " | mean |",
+              "|---" * (len(scenarios) + 2) + "|"]
+    for label, group in groups.items():
+        cells = []
+        for scenario in scenarios:
+            found = [r["score"] for r in group if r["scenario"] == scenario and r["status"] == "ok"]
+            cells.append(float(np.mean(found)) if found else None)
+        known = [c for c in cells if c is not None]
+        mean_text = f"**{np.mean(known):.1f}**" if len(known) == len(cells) else "-"
+        lines.append(f"| {label} | " + " | ".join("-" if c is None else f"{c:.1f}" for c in cells)
+                     + f" | {mean_text} |")
+    if failed:
+        lines += ["", "## Failed runs", "", "| design | scenario | seed | error |", "|---|---|---:|---|"]
+        for row in failed[:20]:
+            error = str(row.get("error", "")).replace("|", "\\|")
+            lines.append(f"| {row['design']} | {row['scenario']} | {row['seed']} | {error} |")
+        if len(failed) > 20:
+            lines.append(f"| ... | {len(failed) - 20} more in results.jsonl | | |")
+    best = [(mean, label) for mean, label, *_ in ranked[:top] if mean != float("-inf")]
+    lines += ["", f"Best: {best[0][1]} ({best[0][0]:.2f})" if best else "No run finished.", ""]
+    return "\n".join(lines)
+
+
+def best_configurations(rows: Sequence[dict[str, Any]], axes: Sequence[str], top: int = 5
+                        ) -> list[tuple[str, float, int]]:
+    """(configuration, mean score, runs) of the ``top`` best configurations."""
+    groups: dict[str, list[float]] = {}
+    for row in rows:
+        if row["status"] == "ok":
+            groups.setdefault(configuration(row, axes), []).append(row["score"])
+    ranked = sorted(((label, float(np.mean(s)), len(s)) for label, s in groups.items()),
+                    key=lambda item: -item[1])
+    return ranked[:top]

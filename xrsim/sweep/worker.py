@@ -1,0 +1,79 @@
+"""What a sweep's worker process does: run a chunk of RunPoints and return flat rows.
+
+Specs, resolved options and costs are kept per process and reused by every run that
+needs them, so a worker pays for a design's costs once, not once per run. A run that
+fails becomes a row with its one-line error; the chunk goes on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
+
+from xrsim.cost import CostMemo
+from xrsim.errors import SpecError
+from xrsim.hardware import HardwareSystem, load_hardware
+from xrsim.hardware.overrides import apply_overrides
+from xrsim.options import RunOptions, resolve_options
+from xrsim.run import RunResult, simulate_resolved
+from xrsim.sweep.plan import RunPoint
+from xrsim.workload import Scenario, load_scenario
+
+_DESIGNS: dict[tuple[str, tuple[tuple[str, Any], ...]], HardwareSystem] = {}
+_SCENARIOS: dict[str, Scenario] = {}
+_OPTIONS: dict[tuple[tuple[str, Any], ...], RunOptions] = {}
+_COSTS = CostMemo()
+
+
+def _design(point: RunPoint) -> HardwareSystem:
+    key = (point.design, point.overrides)
+    if key not in _DESIGNS:
+        _DESIGNS[key] = apply_overrides(load_hardware(point.design), dict(point.overrides))
+    return _DESIGNS[key]
+
+
+def _scenario(ref: str) -> Scenario:
+    if ref not in _SCENARIOS:
+        _SCENARIOS[ref] = load_scenario(ref)
+    return _SCENARIOS[ref]
+
+
+def _options(point: RunPoint) -> RunOptions:
+    unseeded = tuple((k, v) for k, v in point.options if k != "seed")
+    if unseeded not in _OPTIONS:
+        _OPTIONS[unseeded] = resolve_options(dict(unseeded))
+    return dataclasses.replace(_OPTIONS[unseeded], seed=dict(point.options)["seed"])
+
+
+def metrics(result: RunResult) -> dict[str, Any]:
+    """A run's figures as one flat row: the score, its parts and the statistics of ``run --json``."""
+    score, stats = result.score, result.stats
+    utilisation = stats.utilisation
+    return {
+        "score": score.score, "rt": score.rt, "en": score.en, "qoe": score.qoe,
+        **asdict(stats.run), "fairness": stats.fairness,
+        "utilisation_mean": sum(utilisation.values()) / len(utilisation) if utilisation else 0.0,
+        "utilisation": utilisation,
+        "model_scores": {name: m.score for name, m in score.models.items()},
+    }
+
+
+def run_point(point: RunPoint) -> dict[str, Any]:
+    start = time.perf_counter()
+    try:
+        result = simulate_resolved(_design(point), _scenario(point.scenario), _options(point),
+                                   cost_memo=_COSTS)
+        outcome: dict[str, Any] = {"status": "ok", **metrics(result)}
+    except SpecError as exc:
+        outcome = {"status": "failed", "error": str(exc)}
+    except Exception as exc:  # a bug in a run must not cost the sweep its other runs
+        outcome = {"status": "failed", "error": " ".join(f"{type(exc).__name__}: {exc}".split())}
+    outcome["wall_s"] = time.perf_counter() - start
+    return {"key": point.key, **outcome}
+
+
+def run_chunk(points: Sequence[RunPoint]) -> list[dict[str, Any]]:
+    return [run_point(p) for p in points]
