@@ -40,7 +40,8 @@ class RunPoint:
 
     key: str
     design: str
-    overrides: tuple[tuple[str, Any], ...]
+    overrides: str
+    """The ``set`` overrides as JSON: hashable, so a worker can key its caches on them."""
     scenario: str
     options: tuple[tuple[str, Any], ...]
 
@@ -330,7 +331,7 @@ def _planned(design: Entry, scenario: Entry, seed: int, options: RunOptions, giv
     seeded = dataclasses.replace(options, seed=seed)
     key = run_key(design_text, scenario_text, json.dumps(seeded.to_dict(), sort_keys=True))
     values = {**given, "mode": options.mode, "costs": options.costs, "seed": seed}
-    point = RunPoint(key=key, design=design.ref, overrides=tuple(overrides.items()), scenario=scenario.ref,
+    point = RunPoint(key=key, design=design.ref, overrides=json.dumps(overrides), scenario=scenario.ref,
                      options=tuple(sorted(values.items())))
     labels = {"design": design.label, "scenario": scenario.label, "seed": seed, "mode": options.mode,
               "costs": options.costs}

@@ -4,14 +4,16 @@ executor in chunks, append each finished run to the log, then write the tables."
 from __future__ import annotations
 
 import getpass
+import itertools
 import json
 import platform
 import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Executor, Future, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -25,6 +27,7 @@ from xrsim.sweep.store import ResultsLog, runs_csv, summary_md, write_atomic
 from xrsim.sweep.worker import run_chunk
 
 MAX_CHUNK = 32
+IN_FLIGHT_PER_WORKER = 3
 PACKAGES = ("xrsim", "simpy", "numpy", "networkx", "pydantic", "PyYAML", "dask", "distributed")
 
 
@@ -66,7 +69,9 @@ def varying_axes(sweep: Sweep) -> list[str]:
 
 
 def _chunks(runs: Sequence[PlannedRun], workers: int) -> list[list[PlannedRun]]:
-    size = max(1, min(MAX_CHUNK, -(-len(runs) // (workers * 4))))
+    """A few chunks per worker, to spread the load; one run a chunk on one worker, where
+    there is no transfer to save and each run then reaches the log as it finishes."""
+    size = 1 if workers == 1 else max(1, min(MAX_CHUNK, -(-len(runs) // (workers * 4))))
     return [list(runs[i:i + size]) for i in range(0, len(runs), size)]
 
 
@@ -101,7 +106,7 @@ def _manifest(sweep: Sweep, out: Path, session: dict[str, Any]) -> None:
             sessions = list(json.loads(path.read_text(encoding="utf-8")).get("sessions", []))
         except (json.JSONDecodeError, AttributeError):
             sessions = []
-    if sessions and sessions[-1].get("started") == session["started"]:
+    if sessions and sessions[-1].get("id") == session["id"]:
         sessions[-1] = session
     else:
         sessions.append(session)
@@ -141,8 +146,8 @@ def execute(sweep: Sweep, out: Path, executor: Executor, workers: int,
     outcome = SweepOutcome(sweep=sweep, out=out, rows=[], varying=varying_axes(sweep))
     todo = [r for r in sweep.runs if latest.get(r.point.key, {}).get("status") != "ok"]
     outcome.skipped = len(sweep.runs) - len(todo)
-    session: dict[str, Any] = {"started": started, "ended": None, "planned": len(sweep.runs),
-                               "skipped": outcome.skipped}
+    session: dict[str, Any] = {"id": uuid.uuid4().hex, "started": started, "ended": None,
+                               "planned": len(sweep.runs), "skipped": outcome.skipped}
     _manifest(sweep, out, session)
     by_key = {r.point.key: r for r in todo}
     if progress is not None and outcome.skipped:
@@ -168,17 +173,25 @@ def execute(sweep: Sweep, out: Path, executor: Executor, workers: int,
         record([{"key": r.point.key, "status": "failed", "error": r.error, "wall_s": 0.0} for r in doomed])
     runnable = [r for r in todo if r.error is None]
     futures: dict[Future[list[dict[str, Any]]], list[PlannedRun]] = {}
+    chunks = iter(_chunks(runnable, workers))
     try:
-        for chunk in _chunks(runnable, workers):
-            futures[executor.submit(run_chunk, [r.point for r in chunk])] = chunk
-        for future in as_completed(futures):
-            try:
-                results = future.result()
-            except Exception as exc:  # the worker died (a crash, an out-of-memory kill): its runs failed
-                message = " ".join(f"worker failed: {type(exc).__name__}: {exc}".split())
-                results = [{"key": r.point.key, "status": "failed", "error": message, "wall_s": 0.0}
-                           for r in futures[future]]
-            record(results)
+        while True:
+            # A few chunks in flight per worker: enough to keep each busy, few enough that
+            # runs reach the log as they finish (and not only once all are submitted).
+            for chunk in itertools.islice(chunks, max(0, IN_FLIGHT_PER_WORKER * workers - len(futures))):
+                futures[executor.submit(run_chunk, [r.point for r in chunk])] = chunk
+            if not futures:
+                break
+            finished, _ = wait(futures, return_when=FIRST_COMPLETED)
+            for future in finished:
+                chunk = futures.pop(future)
+                try:
+                    results = future.result()
+                except Exception as exc:  # the worker died (a crash, an out-of-memory kill)
+                    message = " ".join(f"worker failed: {type(exc).__name__}: {exc}".split())
+                    results = [{"key": r.point.key, "status": "failed", "error": message, "wall_s": 0.0}
+                               for r in chunk]
+                record(results)
     except KeyboardInterrupt:
         outcome.interrupted = True
         for future in futures:

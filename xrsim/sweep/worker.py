@@ -8,6 +8,7 @@ fails becomes a row with its one-line error; the chunk goes on.
 from __future__ import annotations
 
 import dataclasses
+import json
 import time
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -22,7 +23,7 @@ from xrsim.run import RunResult, simulate_resolved
 from xrsim.sweep.plan import RunPoint
 from xrsim.workload import Scenario, load_scenario
 
-_DESIGNS: dict[tuple[str, tuple[tuple[str, Any], ...]], HardwareSystem] = {}
+_DESIGNS: dict[tuple[str, str], HardwareSystem] = {}
 _SCENARIOS: dict[str, Scenario] = {}
 _OPTIONS: dict[tuple[tuple[str, Any], ...], RunOptions] = {}
 _COSTS = CostMemo()
@@ -31,7 +32,7 @@ _COSTS = CostMemo()
 def _design(point: RunPoint) -> HardwareSystem:
     key = (point.design, point.overrides)
     if key not in _DESIGNS:
-        _DESIGNS[key] = apply_overrides(load_hardware(point.design), dict(point.overrides))
+        _DESIGNS[key] = apply_overrides(load_hardware(point.design), json.loads(point.overrides))
     return _DESIGNS[key]
 
 

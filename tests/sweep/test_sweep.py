@@ -1,0 +1,347 @@
+"""python -m xrsim.sweep: specs, executors, resumption, failures and the rows' commands."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from xrsim import simulate
+from xrsim.sweep import load_sweep, run_sweep
+from xrsim.sweep.cli import main
+from xrsim.sweep.executors import SerialExecutor, open_executor
+from xrsim.sweep.store import ResultsLog
+
+ROOT = Path(__file__).resolve().parents[2]
+SMALL = """\
+name: small
+designs: [xrbench-4k-A, "xrbench-8k-[JM]"]
+scenarios: [vr_gaming, ar_gaming]
+seeds: 2
+scheduler: [edf, llf]
+duration_s: 0.3
+set:
+  dram.bandwidth_gb_per_s: [32, 128]
+"""
+METRICS = ("score", "rt", "en", "qoe", "miss_rate", "drop_rate", "latency_p99_s", "energy_per_frame_j",
+           "utilisation")
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def metrics_by_key(rows: list[dict]) -> dict[str, tuple]:
+    return {r["key"]: tuple(json.dumps(r.get(m), sort_keys=True) for m in METRICS) for r in rows}
+
+
+def log_rows(out: Path) -> list[dict]:
+    return [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+
+
+# -- the plan ------------------------------------------------------------------------------
+
+def test_grid_counts_globs_and_labels(tmp_path: Path) -> None:
+    sweep, _ = load_sweep(write(tmp_path / "s.yaml", SMALL), tmp_path / "out")
+    assert [d.label for d in sweep.designs] == ["xrbench-4k-A", "xrbench-8k-J", "xrbench-8k-M"]
+    # 3 designs x 2 scenarios x 2 seeds x 2 schedulers x 2 bandwidths
+    assert len(sweep.runs) == 48
+    assert len({r.point.key for r in sweep.runs}) == 48
+    assert sweep.axes == ["duration_s", "scheduler", "set.dram.bandwidth_gb_per_s"]  # options' order
+    first = sweep.runs[0]
+    assert first.labels == {"design": "xrbench-4k-A", "scenario": "vr_gaming", "seed": 0, "mode": "default",
+                            "costs": "analytical", "scheduler": "edf", "duration_s": 0.3,
+                            "set.dram.bandwidth_gb_per_s": 32}
+    assert first.command == ("python -m xrsim run --hardware xrbench-4k-A --scenario vr_gaming "
+                             "--mode default --costs analytical --seed 0 --duration-s 0.3 --scheduler edf "
+                             "--set dram.bandwidth_gb_per_s=32")
+
+
+def test_zip_pairs_the_lists(tmp_path: Path) -> None:
+    spec = write(tmp_path / "z.yaml", """\
+designs: [xrbench-4k-A]
+scenarios: [vr_gaming]
+combine: zip
+mode: [xrbench, default, default]
+costs: [table, table, analytical]
+duration_s: 0.5
+""")
+    sweep, _ = load_sweep(spec, tmp_path / "out")
+    assert [(r.labels["mode"], r.labels["costs"]) for r in sweep.runs] == [
+        ("xrbench", "table"), ("default", "table"), ("default", "analytical")]
+
+
+def test_keys_follow_inputs_not_labels(tmp_path: Path) -> None:
+    """A key changes when anything that shapes the run changes, and only then."""
+    base = "designs: [xrbench-4k-A]\nscenarios: [vr_gaming]\n"
+    key = lambda text: load_sweep(write(tmp_path / "k.yaml", base + text), tmp_path)[0].runs[0].point.key  # noqa: E731
+    plain = key("")
+    assert key("name: renamed\n") == plain
+    assert key("mode: default\n") == plain  # the default, said aloud
+    assert key("seeds: [1]\n") != plain
+    assert key("scheduler: llf\n") != plain
+    assert key("set: {sub_accelerators.acc0.clock_ghz: 0.5}\n") != plain
+
+
+# -- bad specs: one line naming the file and the field, exit 2 --------------------------------
+
+BAD_SPECS = [
+    ("schedulr: edf\n", "schedulr: unknown field"),
+    ("designs: [xrbench-4k-A]\nscenarios: [vr_gaming]\n", None),  # the good one the others break
+    ("designs: [xrbench-9k-*]\n", "designs[0]: the pattern 'xrbench-9k-*' matches no built-in hardware"),
+    ("designs: [nope]\n", "designs[0]: unknown hardware 'nope'"),
+    ("designs: [{generat: {}}]\n", "designs[0]: a mapping entry takes one key, generate"),
+    ("scenarios: [missing.yaml]\n", "scenarios[0]: no such scenario file"),
+    ("mode: xrbench\nscheduler: edf\n", "scheduler: applies to mode 'default' only"),
+    ("mode: [xrbench, default]\ngranularity: block:2\n", "granularity: applies to mode 'default' only"),
+    ("scheduler: [edf, nope]\n", "scheduler: unknown scheduler 'nope'"),
+    ("costs: magic\n", "costs: unknown cost backend 'magic'"),
+    ("duration_s: -1\n", "duration_s: Input should be greater than 0"),
+    ("warmup_s: 1.0\n", "warmup_s: scenario 'vr_gaming': must be less than the simulated time"),
+    ("set: {dram.bandwith_gb_per_s: 3}\n", "set.dram.bandwith_gb_per_s: names no field"),
+    ("set: {sub_accelerators.acc7.clock_ghz: 1}\n", "set.sub_accelerators.acc7.clock_ghz: names no item"),
+    ("combine: zip\nscheduler: [edf, llf]\nset: {dram.bandwidth_gb_per_s: [1, 2, 3]}\n",
+     "combine: zip needs every list to have one length"),
+    ("combine: cartesian\n", "combine: Input should be 'grid' or 'zip'"),
+    ("seeds: 0\n", "seeds: a count must be >= 1"),
+    ("seeds: [1, 1]\n", "seeds: a list must hold distinct seeds"),
+    ("seed: 3\n", "seed: give seeds under 'seeds'"),
+    ("seeds: [a]\n", "seeds"),
+    ("designs: [xrbench-4k-A\n", "malformed YAML"),
+]
+
+
+@pytest.mark.parametrize(("extra", "needle"), BAD_SPECS)
+def test_bad_spec(tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: str, needle: str | None) -> None:
+    # Later keys replace the good spec's: YAML refuses duplicate keys, so merge by hand.
+    good = {"designs": "[xrbench-4k-A]", "scenarios": "[vr_gaming]"}
+    lines = [line for line in extra.splitlines() if line]
+    for key in good:
+        if any(line.startswith(f"{key}:") for line in lines):
+            good[key] = ""
+    text = "".join(f"{k}: {v}\n" for k, v in good.items() if v) + extra
+    spec = write(tmp_path / "bad.yaml", text)
+    status = main([str(spec), "--dry-run"])
+    err = capsys.readouterr().err
+    if needle is None:
+        assert status == 0 and err == ""
+        return
+    assert status == 2, err
+    assert err.count("\n") == 1 and str(spec) in err and needle in err, err
+
+
+def test_bad_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = write(tmp_path / "s.yaml", "designs: [xrbench-4k-A]\nscenarios: [vr_gaming]\n")
+    assert main([str(spec), "--workers", "0", "--out", str(tmp_path / "o")]) == 2
+    assert "--workers: must be >= 1" in capsys.readouterr().err
+    assert main([str(spec), "--dask-address", "127.0.0.1:1", "--out", str(tmp_path / "o")]) == 2
+    assert "--dask-address: applies to --executor dask only" in capsys.readouterr().err
+    assert main([str(tmp_path / "none.yaml")]) == 2
+    assert "none.yaml: cannot read file" in capsys.readouterr().err
+
+
+# -- executors ----------------------------------------------------------------------------------
+
+def test_serial_process_and_dask_agree(tmp_path: Path) -> None:
+    """The same sweep on every executor gives the same metrics for every key."""
+    spec = write(tmp_path / "s.yaml", SMALL)
+    serial = run_sweep(spec, out=tmp_path / "serial", executor=SerialExecutor())
+    process = run_sweep(spec, out=tmp_path / "process", workers=2)
+    with open_executor("dask", workers=2) as (executor, _):
+        dask = run_sweep(spec, out=tmp_path / "dask", executor=executor)
+    assert len(serial) == 48 and all(r["status"] == "ok" for r in serial)
+    assert metrics_by_key(serial) == metrics_by_key(process) == metrics_by_key(dask)
+
+
+def test_rows_are_the_runs_of_simulate(tmp_path: Path) -> None:
+    """A row holds what simulate itself gives for that run (the sweep adds no arithmetic)."""
+    rows = run_sweep(write(tmp_path / "s.yaml", SMALL), out=tmp_path / "o", executor=SerialExecutor())
+    row = next(r for r in rows if r["design"] == "xrbench-8k-J" and r["scenario"] == "ar_gaming"
+               and r["seed"] == 1 and r["scheduler"] == "llf" and r["set.dram.bandwidth_gb_per_s"] == 32)
+    from xrsim.hardware import load_hardware
+    from xrsim.hardware.overrides import apply_overrides
+
+    system = apply_overrides(load_hardware("xrbench-8k-J"), {"dram.bandwidth_gb_per_s": 32})
+    alone = simulate(system, "ar_gaming", seed=1, scheduler="llf", duration_s=0.3)
+    assert row["score"] == alone.score.score
+    assert row["miss_rate"] == alone.stats.run.miss_rate
+    assert row["utilisation"] == alone.stats.utilisation
+
+
+# -- results are never lost ----------------------------------------------------------------------
+
+def test_resume_skips_what_is_done(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = write(tmp_path / "s.yaml", SMALL)
+    out = tmp_path / "o"
+    assert main([str(spec), "--out", str(out), "--executor", "serial", "--quiet"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("48 runs: 48 done, 0 skipped, 0 failed in ")
+    assert main([str(spec), "--out", str(out), "--executor", "serial", "--quiet"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("48 runs: 0 done, 48 skipped, 0 failed in ")
+    assert len(log_rows(out)) == 48
+    csv_lines = (out / "runs.csv").read_text().splitlines()
+    assert len(csv_lines) == 49
+    assert csv_lines[0].startswith("key,status,design,scenario,seed,mode,costs,duration_s,scheduler,"
+                                   "set.dram.bandwidth_gb_per_s,score,rt,en,qoe,")
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["resolved"]["runs"] == 48 and len(manifest["sessions"]) == 2
+    assert manifest["sessions"][1]["skipped"] == 48 and manifest["packages"]["simpy"]
+
+
+def test_torn_last_line_is_cut_and_rerun(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = write(tmp_path / "s.yaml", SMALL)
+    out = tmp_path / "o"
+    assert main([str(spec), "--out", str(out), "--executor", "serial", "--quiet"]) == 0
+    whole = log_rows(out)
+    text = (out / "results.jsonl").read_text()
+    lines = text.splitlines(keepends=True)
+    # The last run's line was half written when the process died.
+    (out / "results.jsonl").write_text("".join(lines[:-1]) + lines[-1][:40])
+    capsys.readouterr()
+    assert main([str(spec), "--out", str(out), "--executor", "serial", "--quiet"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("48 runs: 1 done, 47 skipped, 0 failed")
+    again = log_rows(out)
+    assert len(again) == 48 and metrics_by_key(again) == metrics_by_key(whole)
+
+
+def test_sigkill_mid_sweep_then_resume(tmp_path: Path) -> None:
+    """A real SIGKILL of the sweep process part-way: the rerun finishes it, every run is in
+    the log exactly once, and the results equal an uninterrupted sweep's."""
+    spec = write(tmp_path / "s.yaml", """\
+designs: ["xrbench-8k-*"]
+scenarios: [ar_gaming, vr_gaming]
+scheduler: [edf, llf]
+duration_s: 10.0
+""")
+    out = tmp_path / "killed"
+    argv = [sys.executable, "-m", "xrsim.sweep", str(spec), "--out", str(out), "--executor", "serial",
+            "--quiet"]
+    proc = subprocess.Popen(argv, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = out / "results.jsonl"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and (not log.exists() or log.read_text().count("\n") < 5):
+        time.sleep(0.01)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    partial = log.read_text().count("\n")
+    assert 5 <= partial < 52, partial  # 13 designs x 2 scenarios x 2 schedulers
+    resumed = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    rows = log_rows(out)
+    assert len(rows) == 52 and len({r["key"] for r in rows}) == 52
+    assert all(r["status"] == "ok" for r in rows)
+    whole = run_sweep(spec, out=tmp_path / "whole", executor=SerialExecutor())
+    assert metrics_by_key(rows) == metrics_by_key(whole)
+
+
+def test_broken_design_is_recorded_and_others_finish(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                                     ) -> None:
+    broken = write(tmp_path / "designs" / "broken.yaml", """\
+name: broken
+dram: {bandwidth_gb_per_s: 64}
+sub_accelerators:
+  - {name: a, dataflow: WS, num_pes: -4, global_buffer_kib: 64, noc_words_per_cycle: 8}
+""")
+    spec = write(tmp_path / "s.yaml", "designs: [xrbench-4k-A, designs/broken.yaml, xrbench-4k-B]\n"
+                                      "scenarios: [vr_gaming]\nseeds: 2\nmode: xrbench\n")
+    out = tmp_path / "o"
+    assert main([str(spec), "--out", str(out), "--quiet"]) == 1
+    assert capsys.readouterr().out.splitlines()[-1].startswith("6 runs: 6 done, 0 skipped, 2 failed")
+    rows = log_rows(out)
+    failed = [r for r in rows if r["status"] == "failed"]
+    assert [r["design"] for r in failed] == ["broken", "broken"]
+    assert all(str(broken) in r["error"] and "sub_accelerators[0].num_pes" in r["error"] for r in failed)
+    assert "score" not in failed[0]
+    good = {r["design"]: r["score"] for r in rows if r["status"] == "ok"}
+    assert round(good["xrbench-4k-A"], 3) == 86.466 and round(good["xrbench-4k-B"], 3) == 31.354  # published
+    assert "## Failed runs" in (out / "summary.md").read_text()
+
+
+def test_failing_run_is_recorded_with_its_message(tmp_path: Path) -> None:
+    """An override valid for one design and not another fails that design's runs only."""
+    spec = write(tmp_path / "s.yaml", "designs: [xrbench-4k-A, xrbench-4k-J]\nscenarios: [vr_gaming]\n"
+                                      "set: {sub_accelerators.1.num_pes: 1000}\n")
+    with pytest.raises(Exception, match="names no item"):
+        load_sweep(spec, tmp_path / "o")  # 4k-A has one sub-accelerator: no index 1
+    spec.write_text("designs: [xrbench-4k-A, xrbench-4k-J]\nscenarios: [vr_gaming]\n"
+                    "set: {sub_accelerators.0.array: [[64, 64]]}\n")  # a list of one value
+    rows = run_sweep(spec, out=tmp_path / "o", executor=SerialExecutor())
+    status = {r["design"]: (r["status"], r.get("error")) for r in rows}
+    assert status["xrbench-4k-A"] == ("ok", None)
+    assert status["xrbench-4k-J"][0] == "failed"
+    assert "set.sub_accelerators.0.array: gives an invalid design" in status["xrbench-4k-J"][1]
+    assert "does not hold num_pes = 2048" in status["xrbench-4k-J"][1]
+
+
+# -- every row can be re-run alone ----------------------------------------------------------------
+
+def test_command_of_a_row_repeats_its_score(tmp_path: Path) -> None:
+    spec = write(tmp_path / "s.yaml", """\
+designs: [xrbench-8k-J]
+scenarios: [ar_gaming]
+seeds: [3]
+granularity: block:4
+preemptive: true
+shared_dram: [false]
+drop_policy: never
+duration_s: 0.25
+set:
+  dram.bandwidth_gb_per_s: 16
+  sub_accelerators.acc1.clock_ghz: 0.8
+""")
+    rows = run_sweep(spec, out=tmp_path / "o", executor=SerialExecutor())
+    (row,) = rows
+    assert "--preemptive" in row["command"] and "--no-shared-dram" in row["command"]
+    argv = shlex.split(row["command"])
+    assert argv[:3] == ["python", "-m", "xrsim"]
+    done = subprocess.run([sys.executable, *argv[1:], "--json"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["score"] == row["score"]
+
+
+def test_figure5_sweep_reproduces_the_figure5_summary(tmp_path: Path) -> None:
+    """The sweep spec of experiments/figure5 gives the table that the hand-written loop of
+    that experiment wrote (experiments/figure5/summary.md), cell for cell."""
+    rows = run_sweep(ROOT / "experiments" / "figure5" / "sweep.yaml", out=tmp_path / "f5", workers=2)
+    assert len(rows) == 26 * 7 * 20 and all(r["status"] == "ok" for r in rows)
+    expected = {}
+    for line in (ROOT / "experiments" / "figure5" / "summary.md").read_text().splitlines()[2:]:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        expected[cells[0]] = cells[1:]
+    got = {}
+    for line in (tmp_path / "f5" / "summary.md").read_text().split("## Mean score")[1].splitlines()[4:]:
+        if line.startswith("| xrbench-"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            got[cells[0]] = cells[1:]
+    assert len(expected) == 26 and got == expected
+
+
+def test_run_takes_set_overrides(capsys: pytest.CaptureFixture[str]) -> None:
+    from xrsim.cli import main as xrsim_main
+
+    base = ["run", "--hardware", "xrbench-8k-J", "--scenario", "ar_gaming", "--duration-s", "0.2", "--json"]
+    assert xrsim_main(base) == 0
+    plain = json.loads(capsys.readouterr().out)["score"]
+    assert xrsim_main([*base, "--set", "sub_accelerators.*.clock_ghz=0.05"]) == 0
+    slow = json.loads(capsys.readouterr().out)["score"]
+    assert slow < plain  # a twentieth of the clock misses deadlines that the full clock meets
+    assert xrsim_main([*base, "--set", "sub_accelerators.acc5.clock_ghz=1"]) == 2
+    assert "set.sub_accelerators.acc5.clock_ghz: names no item" in capsys.readouterr().err
+    assert xrsim_main([*base, "--set", "dram.bandwidth_gb_per_s"]) == 2
+    assert "--set: expected PATH=VALUE" in capsys.readouterr().err
+
+
+def test_progress_callback_and_log_reader(tmp_path: Path) -> None:
+    spec = write(tmp_path / "s.yaml", "designs: [xrbench-4k-A]\nscenarios: [vr_gaming, ar_gaming]\n")
+    rows = run_sweep(spec, out=tmp_path / "o", executor=SerialExecutor())
+    latest = ResultsLog(tmp_path / "o" / "results.jsonl").latest()
+    assert set(latest) == {r["key"] for r in rows}
