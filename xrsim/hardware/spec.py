@@ -8,11 +8,19 @@ import math
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StrictFloat, StrictInt, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    StrictFloat,
+    StrictInt,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from xrsim import units
 from xrsim.hardware.energy import ENERGY_TABLES, EnergyTable
-from xrsim.specio import SPEC_CONFIG, repeated
+from xrsim.specio import SPEC_CONFIG, field_error, repeated
 
 Dataflow = Literal["WS", "OS", "RS", "IS"]
 DATAFLOWS: tuple[str, ...] = ("WS", "OS", "RS", "IS")
@@ -24,16 +32,32 @@ RS_OVERHEAD_CALIBRATED = 1.136
 (docs/cost_model.md shows the calibration)."""
 
 
-def square_array(num_pes: int) -> tuple[int, int]:
+MAX_ASPECT = 4
+"""Widest cols / rows a PE count may get from its squarest factorisation. Beyond it the
+array is degenerate (a prime count is 1 x n, far slower than its neighbours), so a spec
+must say what shape it means."""
+
+
+class DegenerateArrayError(ValueError):
+    """A PE count whose most square array is still wider than ``max_aspect`` x its height."""
+
+
+def square_array(num_pes: int, max_aspect: float = MAX_ASPECT) -> tuple[int, int]:
     """The most square rows x cols array of ``num_pes`` PEs (rows <= cols).
 
     Used when a spec gives only a PE count: 4096 -> 64 x 64, 3072 -> 48 x 64,
-    6144 -> 64 x 96, 168 -> 12 x 14.
+    6144 -> 64 x 96, 168 -> 12 x 14. Raises DegenerateArrayError when even that array
+    has cols > max_aspect x rows (4099 -> 1 x 4099), rather than modelling such a design.
     """
     rows = math.isqrt(num_pes)
     while num_pes % rows:
         rows -= 1
-    return rows, num_pes // rows
+    cols = num_pes // rows
+    if cols > max_aspect * rows:
+        raise DegenerateArrayError(
+            f"the most square array of {num_pes} PEs is {rows} x {cols}, "
+            f"more than {max_aspect:g} times wider than tall")
+    return rows, cols
 
 
 class SubAccelerator(BaseModel):
@@ -81,6 +105,16 @@ class SubAccelerator(BaseModel):
             if rows < 1 or cols < 1 or rows * cols != num_pes:
                 raise ValueError(f"array {rows} x {cols} does not hold num_pes = {num_pes} PEs")
         return array
+
+    @model_validator(mode="after")
+    def _shape_known(self) -> SubAccelerator:
+        if self.array is None:
+            try:
+                square_array(self.num_pes)
+            except DegenerateArrayError as exc:
+                message = f"{exc}; give array: [rows, cols] explicitly"
+                raise field_error(type(self).__name__, "num_pes", message, self.num_pes) from None
+        return self
 
     @property
     def rows(self) -> int:
