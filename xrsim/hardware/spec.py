@@ -27,6 +27,15 @@ DATAFLOWS: tuple[str, ...] = ("WS", "OS", "RS", "IS")
 WsVariant = Literal["systolic", "nvdla"]
 Rate = Annotated[StrictFloat, Field(ge=1e-6, le=1e12)]
 """A bandwidth (words per cycle, GB/s): bounded so that every latency stays a finite number."""
+# Sub-accelerator quantities, named so that a design generator checks its values as the spec does.
+NumPes = Annotated[StrictInt, Field(ge=1, le=2**31)]
+ClockGhz = Annotated[StrictFloat, Field(gt=0, le=1e3)]
+WordBits = Annotated[StrictInt, Field(ge=1)]
+PeBufferBytes = Annotated[StrictInt, Field(ge=0)]
+BufferKib = Annotated[StrictFloat, Field(gt=0, le=2.0**40)]
+Lanes = Annotated[StrictInt, Field(ge=1)]
+RsOverhead = Annotated[StrictFloat, Field(ge=1.0)]
+Overlap = Annotated[StrictFloat, Field(ge=0.0, le=1.0)]
 RS_OVERHEAD_CALIBRATED = 1.136
 """Eyeriss chip cycles / ideal cycles on its active PEs, mean over AlexNet CONV1-5
 (docs/cost_model.md shows the calibration)."""
@@ -65,28 +74,28 @@ class SubAccelerator(BaseModel):
 
     name: str = Field(min_length=1)
     dataflow: Dataflow
-    num_pes: StrictInt = Field(ge=1, le=2**31)
+    num_pes: NumPes
     array: tuple[StrictInt, StrictInt] | None = Field(
         default=None, description="rows x cols of the PE array; derived from num_pes if absent"
     )
-    clock_ghz: Annotated[StrictFloat, Field(gt=0, le=1e3)] = 1.0
-    word_bits: int = Field(default=8, ge=1, strict=True)
-    pe_buffer_bytes: int = Field(default=0, ge=0, strict=True)
-    global_buffer_kib: StrictFloat = Field(gt=0, le=2.0**40)
+    clock_ghz: ClockGhz = 1.0
+    word_bits: WordBits = 8
+    pe_buffer_bytes: PeBufferBytes = 0
+    global_buffer_kib: BufferKib
     noc_words_per_cycle: Rate
-    vector_lanes: StrictInt | None = Field(
-        default=None, ge=1, description="elementwise/pooling lanes; default: one per array column"
+    vector_lanes: Lanes | None = Field(
+        default=None, description="elementwise/pooling lanes; default: one per array column"
     )
     ws_variant: WsVariant = Field(
         default="systolic",
         description="WS mapping: 'systolic' (im2col, SCALE-Sim) or 'nvdla' (C x K atomic, no im2col)",
     )
-    rs_overhead: StrictFloat = Field(
-        default=RS_OVERHEAD_CALIBRATED, ge=1.0,
+    rs_overhead: RsOverhead = Field(
+        default=RS_OVERHEAD_CALIBRATED,
         description="RS cycles / ideal cycles on the active PEs (1.0: ideal)",
     )
-    overlap: StrictFloat = Field(
-        default=1.0, ge=0.0, le=1.0,
+    overlap: Overlap = Field(
+        default=1.0,
         description="how much of compute, NoC and DRAM time overlaps (1: perfect double buffering)",
     )
 
