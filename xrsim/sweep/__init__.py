@@ -1,0 +1,1 @@
+"""Design-space sweeps: generated designs, sweep specs and their runs."""
