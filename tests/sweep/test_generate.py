@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from xrsim.errors import SpecError
-from xrsim.hardware import HardwareSystem, SubAccelerator, load_hardware
+from xrsim.hardware import HardwareSystem, SubAccelerator, list_hardware, load_hardware
 from xrsim.specio import read_yaml
 from xrsim.sweep.generate import (
     SUB_KEYS,
@@ -259,6 +259,13 @@ def test_yaml_round_trip(tmp_path: Path) -> None:
         path = tmp_path / f"{design.name}.yaml"
         path.write_text(design_yaml(design))
         assert load_hardware(path) == design
+
+
+@pytest.mark.parametrize("name", [n for n in list_hardware() if n.startswith("xrbench-")])
+def test_yaml_round_trip_of_builtin_designs(tmp_path: Path, name: str) -> None:
+    path = tmp_path / "design.yaml"
+    path.write_text(design_yaml(load_hardware(name)))
+    assert load_hardware(path) == load_hardware(name)
 
 
 def test_generated_file_validates_on_the_command_line(tmp_path: Path) -> None:
