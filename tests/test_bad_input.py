@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from xrsim.cli import main
+from xrsim.hardware import DegenerateArrayError, square_array
 
 GOOD_HW = """\
 name: hw
@@ -44,6 +45,21 @@ def test_good_files_validate(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert "hardware system 'hw'" in out and "7,776 MACs" in out  # K*C*P*Q*R*S = 8*3*6*6*3*3
 
 
+def test_degenerate_array_accepted_when_explicit(tmp_path: Path) -> None:
+    path = write(tmp_path, "hw.yaml", GOOD_HW.replace("num_pes: 1024", "num_pes: 4099, array: [1, 4099]"))
+    assert main(["validate", str(path)]) == 0
+
+
+@pytest.mark.parametrize(("num_pes", "shape"), [(1, (1, 1)), (8, (2, 4)), (168, (12, 14)), (6144, (64, 96)),
+                                                (5, None), (4099, None), (2 * 4099, None)])
+def test_square_array_refuses_degenerate_shapes(num_pes: int, shape: tuple[int, int] | None) -> None:
+    if shape is None:
+        with pytest.raises(DegenerateArrayError, match=f"{num_pes} PEs"):
+            square_array(num_pes)
+    else:
+        assert square_array(num_pes) == shape
+
+
 @pytest.mark.parametrize(
     ("text", "needles"),
     [
@@ -54,6 +70,8 @@ def test_good_files_validate(tmp_path: Path, capsys: pytest.CaptureFixture[str])
          ["hw.yaml", "sub_accelerators[0].num_pes", "greater than or equal to 1", "-4"]),
         (GOOD_HW.replace("num_pes: 1024", "num_pes: 1024, array: [16, 32]"),
          ["sub_accelerators[0].array", "16 x 32 does not hold num_pes = 1024"]),
+        (GOOD_HW.replace("num_pes: 1024", "num_pes: 4099"),  # prime: 1 x 4099 is no design
+         ["sub_accelerators[0].num_pes", "1 x 4099", "give array: [rows, cols]"]),
         (GOOD_HW.replace("dram:", "drams:"), ["hw.yaml", "drams", "unknown field"]),
         (GOOD_HW.replace("name: hw", "name: hw\nenergy_table: 7nm-magic"),
          ["energy_table", "unknown energy table '7nm-magic'"]),

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from xrsim.errors import SpecError
 
@@ -65,6 +66,18 @@ def read_yaml(path: Path) -> Any:
         raise SpecError(path, None, f"malformed YAML{where}: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
         raise SpecError(path, None, f"malformed YAML: {exc}") from None
+
+
+def field_error(model: str, field: str, message: str, value: Any) -> ValidationError:
+    """An error about one field, found by a check that needs several fields.
+
+    A model validator's own errors point at the whole model; raised from one, this
+    ValidationError keeps ``field`` in the location (pydantic prefixes the path to the
+    model), so the user reads ``sub_accelerators[0].num_pes``, not ``sub_accelerators[0]``.
+    """
+    error = PydanticCustomError("value_error", "{message}", {"message": message})  # braces stay literal
+    detail = InitErrorDetails(type=error, loc=(field,), input=value)
+    return ValidationError.from_exception_data(model, [detail])
 
 
 def field_path(loc: tuple[int | str, ...]) -> str:

@@ -4,7 +4,9 @@ from xrsim.hardware.energy import ENERGY_TABLES, EnergyTable
 from xrsim.hardware.library import list_hardware, load_hardware
 from xrsim.hardware.spec import (
     DATAFLOWS,
+    MAX_ASPECT,
     Dataflow,
+    DegenerateArrayError,
     DramSpec,
     HardwareSystem,
     SubAccelerator,
@@ -14,7 +16,9 @@ from xrsim.hardware.spec import (
 __all__ = [
     "DATAFLOWS",
     "ENERGY_TABLES",
+    "MAX_ASPECT",
     "Dataflow",
+    "DegenerateArrayError",
     "DramSpec",
     "EnergyTable",
     "HardwareSystem",

@@ -8,32 +8,65 @@ import math
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StrictFloat, StrictInt, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    StrictFloat,
+    StrictInt,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from xrsim import units
 from xrsim.hardware.energy import ENERGY_TABLES, EnergyTable
-from xrsim.specio import SPEC_CONFIG, repeated
+from xrsim.specio import SPEC_CONFIG, field_error, repeated
 
 Dataflow = Literal["WS", "OS", "RS", "IS"]
 DATAFLOWS: tuple[str, ...] = ("WS", "OS", "RS", "IS")
 WsVariant = Literal["systolic", "nvdla"]
 Rate = Annotated[StrictFloat, Field(ge=1e-6, le=1e12)]
 """A bandwidth (words per cycle, GB/s): bounded so that every latency stays a finite number."""
+# Sub-accelerator quantities, named so that a design generator checks its values as the spec does.
+NumPes = Annotated[StrictInt, Field(ge=1, le=2**31)]
+ClockGhz = Annotated[StrictFloat, Field(gt=0, le=1e3)]
+WordBits = Annotated[StrictInt, Field(ge=1)]
+PeBufferBytes = Annotated[StrictInt, Field(ge=0)]
+BufferKib = Annotated[StrictFloat, Field(gt=0, le=2.0**40)]
+Lanes = Annotated[StrictInt, Field(ge=1)]
+RsOverhead = Annotated[StrictFloat, Field(ge=1.0)]
+Overlap = Annotated[StrictFloat, Field(ge=0.0, le=1.0)]
 RS_OVERHEAD_CALIBRATED = 1.136
 """Eyeriss chip cycles / ideal cycles on its active PEs, mean over AlexNet CONV1-5
 (docs/cost_model.md shows the calibration)."""
 
 
-def square_array(num_pes: int) -> tuple[int, int]:
+MAX_ASPECT = 4
+"""Widest cols / rows a PE count may get from its squarest factorisation. Beyond it the
+array is degenerate (a prime count is 1 x n, far slower than its neighbours), so a spec
+must say what shape it means."""
+
+
+class DegenerateArrayError(ValueError):
+    """A PE count whose most square array is still wider than ``max_aspect`` x its height."""
+
+
+def square_array(num_pes: int, max_aspect: float = MAX_ASPECT) -> tuple[int, int]:
     """The most square rows x cols array of ``num_pes`` PEs (rows <= cols).
 
     Used when a spec gives only a PE count: 4096 -> 64 x 64, 3072 -> 48 x 64,
-    6144 -> 64 x 96, 168 -> 12 x 14.
+    6144 -> 64 x 96, 168 -> 12 x 14. Raises DegenerateArrayError when even that array
+    has cols > max_aspect x rows (4099 -> 1 x 4099), rather than modelling such a design.
     """
     rows = math.isqrt(num_pes)
     while num_pes % rows:
         rows -= 1
-    return rows, num_pes // rows
+    cols = num_pes // rows
+    if cols > max_aspect * rows:
+        raise DegenerateArrayError(
+            f"the most square array of {num_pes} PEs is {rows} x {cols}, "
+            f"more than {max_aspect:g} times wider than tall")
+    return rows, cols
 
 
 class SubAccelerator(BaseModel):
@@ -41,28 +74,28 @@ class SubAccelerator(BaseModel):
 
     name: str = Field(min_length=1)
     dataflow: Dataflow
-    num_pes: StrictInt = Field(ge=1, le=2**31)
+    num_pes: NumPes
     array: tuple[StrictInt, StrictInt] | None = Field(
         default=None, description="rows x cols of the PE array; derived from num_pes if absent"
     )
-    clock_ghz: Annotated[StrictFloat, Field(gt=0, le=1e3)] = 1.0
-    word_bits: int = Field(default=8, ge=1, strict=True)
-    pe_buffer_bytes: int = Field(default=0, ge=0, strict=True)
-    global_buffer_kib: StrictFloat = Field(gt=0, le=2.0**40)
+    clock_ghz: ClockGhz = 1.0
+    word_bits: WordBits = 8
+    pe_buffer_bytes: PeBufferBytes = 0
+    global_buffer_kib: BufferKib
     noc_words_per_cycle: Rate
-    vector_lanes: StrictInt | None = Field(
-        default=None, ge=1, description="elementwise/pooling lanes; default: one per array column"
+    vector_lanes: Lanes | None = Field(
+        default=None, description="elementwise/pooling lanes; default: one per array column"
     )
     ws_variant: WsVariant = Field(
         default="systolic",
         description="WS mapping: 'systolic' (im2col, SCALE-Sim) or 'nvdla' (C x K atomic, no im2col)",
     )
-    rs_overhead: StrictFloat = Field(
-        default=RS_OVERHEAD_CALIBRATED, ge=1.0,
+    rs_overhead: RsOverhead = Field(
+        default=RS_OVERHEAD_CALIBRATED,
         description="RS cycles / ideal cycles on the active PEs (1.0: ideal)",
     )
-    overlap: StrictFloat = Field(
-        default=1.0, ge=0.0, le=1.0,
+    overlap: Overlap = Field(
+        default=1.0,
         description="how much of compute, NoC and DRAM time overlaps (1: perfect double buffering)",
     )
 
@@ -81,6 +114,16 @@ class SubAccelerator(BaseModel):
             if rows < 1 or cols < 1 or rows * cols != num_pes:
                 raise ValueError(f"array {rows} x {cols} does not hold num_pes = {num_pes} PEs")
         return array
+
+    @model_validator(mode="after")
+    def _shape_known(self) -> SubAccelerator:
+        if self.array is None:
+            try:
+                square_array(self.num_pes)
+            except DegenerateArrayError as exc:
+                message = f"{exc}; give array: [rows, cols] explicitly"
+                raise field_error(type(self).__name__, "num_pes", message, self.num_pes) from None
+        return self
 
     @property
     def rows(self) -> int:
