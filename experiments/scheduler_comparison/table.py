@@ -1,8 +1,8 @@
 """Tables of the scheduler comparison from its sweep's results: one markdown file per cost
 backend (results_<costs>.md beside this script). It runs nothing; the sweep does:
 
-    python -m xrsim.sweep experiments/scheduler_comparison/sweep.yaml --out experiments/scheduler_comparison/results
-    python experiments/scheduler_comparison/table.py experiments/scheduler_comparison/results
+    cd experiments/scheduler_comparison
+    python -m xrsim.sweep sweep.yaml --out results && python table.py results
 """
 
 from __future__ import annotations

@@ -209,16 +209,32 @@ def _seeds(spec: _SweepBase, source: Path | None) -> list[int]:
     return list(spec.seeds)
 
 
-def _combinations(axes: dict[str, list[Any]], combine: str, source: Path | None) -> list[dict[str, Any]]:
-    names = list(axes)
-    if combine == "grid":
-        return [dict(zip(names, values, strict=True)) for values in itertools.product(*axes.values())]
+def _zipped(axes: dict[str, list[Any]], field: str, source: Path | None) -> list[dict[str, Any]]:
+    """Lists paired element by element; a single value goes with every element."""
     lengths = {len(v) for v in axes.values() if len(v) > 1}
     if len(lengths) > 1:
         given = ", ".join(f"{n}: {len(v)}" for n, v in axes.items() if len(v) > 1)
-        raise SpecError(source, "combine", f"zip needs every list to have one length; got {given}")
+        raise SpecError(source, field, f"zip needs every list to have one length; got {given}")
     count = lengths.pop() if lengths else 1
     return [{n: (v[i] if len(v) > 1 else v[0]) for n, v in axes.items()} for i in range(count)]
+
+
+def _combinations(axes: dict[str, list[Any]], spec: _SweepBase, source: Path | None) -> list[dict[str, Any]]:
+    """The option and override values of each run: the grid (cartesian product) of the
+    axes, or their zip; ``zip: [names]`` pairs those axes first and crosses the rest."""
+    if spec.combine == "zip":
+        if spec.zip:
+            raise SpecError(source, "zip", "combine: zip pairs every axis already; leave zip out")
+        return _zipped(axes, "combine", source)
+    unknown = [n for n in spec.zip if n not in axes]
+    if unknown:
+        raise SpecError(source, "zip", f"'{unknown[0]}' is not an axis of this spec; axes: {', '.join(axes)}")
+    groups: list[list[dict[str, Any]]] = []
+    if spec.zip:
+        groups.append(_zipped({n: axes[n] for n in spec.zip}, "zip", source))
+    groups += [[{name: value} for value in values] for name, values in axes.items() if name not in spec.zip]
+    combos = [{k: v for part in parts for k, v in part.items()} for parts in itertools.product(*groups)]
+    return [{name: combo[name] for name in axes} for combo in combos]
 
 
 def _absolute_config(value: Any, base: Path) -> Any:
@@ -288,14 +304,17 @@ def plan_sweep(spec: _SweepBase, *, source: Path | None, out: Path) -> Sweep:
     if CONFIG_OPTION in option_values:
         option_values[CONFIG_OPTION] = [_absolute_config(v, base) for v in option_values[CONFIG_OPTION]]
     set_values = {f"set.{path}": (list(v) if isinstance(v, list) else [v]) for path, v in spec.set.items()}
-    combos = _combinations({**option_values, **set_values}, spec.combine, source)
-    option_combos = [{k: v for k, v in c.items() if not k.startswith("set.")} for c in combos]
+    combos = _combinations({**option_values, **set_values}, spec, source)
+    # None in a list means "not given" in that run: how a zip leaves an option out of one mode.
+    option_combos = [{k: v for k, v in c.items() if not k.startswith("set.") and v is not None}
+                     for c in combos]
     resolved = _resolve_all(option_combos, scenarios, source)
     axes = [*option_values, *set_values]
     runs: list[PlannedRun] = []
     for design in designs:
         for combo, options, given in zip(combos, resolved, option_combos, strict=True):
-            overrides = {k.removeprefix("set."): v for k, v in combo.items() if k.startswith("set.")}
+            overrides = {k.removeprefix("set."): v for k, v in combo.items()
+                         if k.startswith("set.") and v is not None}
             system, error = _overridden(design, overrides, source)
             design_text = system.model_dump_json() if system is not None else f"{design.ref}\n{error}"
             for scenario in scenarios:

@@ -29,6 +29,9 @@ class _SweepBase(BaseModel):
     seeds: StrictInt | list[StrictInt] = 1
     set: dict[str, Any] = Field(default_factory=dict)
     combine: Literal["grid", "zip"] = "grid"
+    zip: list[str] = Field(default_factory=list, description=(
+        "axes to pair up element by element (like combine: zip) before the grid crosses them with "
+        "the others; option names or set.<path>"))
 
 
 SweepSpec: type[_SweepBase] = create_model(  # type: ignore[call-overload]

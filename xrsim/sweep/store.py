@@ -112,7 +112,7 @@ def runs_csv(rows: Sequence[dict[str, Any]], axes: Sequence[str]) -> str:
 
 def configuration(row: dict[str, Any], axes: Sequence[str]) -> str:
     """A design with the axis values it ran under (not seed or scenario): a summary's row."""
-    varying = [f"{a}={_cell(row.get(a))}" for a in axes]
+    varying = [f"{a}={_cell(row[a])}" for a in axes if row.get(a) is not None]
     return ", ".join([row["design"], *varying])
 
 
