@@ -22,6 +22,8 @@ HERE = Path(__file__).parent
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("results", type=Path, help="the sweep's --out folder")
+    parser.add_argument("--out-dir", type=Path, default=HERE,
+                        help="where to write (default: beside this script)")
     args = parser.parse_args()
     scores: dict[tuple[str, str], list[float]] = defaultdict(list)
     with open(args.results / "runs.csv", newline="", encoding="utf-8") as handle:
@@ -33,7 +35,7 @@ def main() -> None:
     scenarios = sorted({s for _, s in mean})
     for budget in ("4k", "8k"):
         subset = [d for d in designs if f"-{budget}-" in d]
-        path = HERE / f"figure5_{budget}.png"
+        path = args.out_dir / f"figure5_{budget}.png"
         plot_score_grid(mean, subset, scenarios, path,
                         title=f"XRBench Figure 5, {budget.upper()} PEs (mode xrbench, reference costs)")
         print(f"wrote {path}")

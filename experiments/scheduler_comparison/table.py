@@ -38,6 +38,8 @@ def row_text(row: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("results", type=Path, help="the sweep's --out folder")
+    parser.add_argument("--out-dir", type=Path, default=HERE,
+                        help="where to write (default: beside this script)")
     args = parser.parse_args()
     rows = {}
     for line in (args.results / "results.jsonl").read_text(encoding="utf-8").splitlines():
@@ -51,7 +53,7 @@ def main() -> None:
         first = chosen[0]
         text = "\n".join([f"Costs `{costs}`, seed {first['seed']}, {first['duration_s']:g} s simulated.", "",
                           HEADER, *(row_text(r) for r in chosen)]) + "\n"
-        (HERE / f"results_{costs}.md").write_text(text, encoding="utf-8")
+        (args.out_dir / f"results_{costs}.md").write_text(text, encoding="utf-8")
         print(text)
 
 

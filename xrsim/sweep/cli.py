@@ -93,10 +93,10 @@ def report(outcome: SweepOutcome, quiet: bool, as_json: bool) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        sweep, out = load_sweep(args.spec, args.out)
         if args.dry_run:
-            return dry_run(sweep, out, args.json)
+            return dry_run(*load_sweep(args.spec, args.out), as_json=args.json)
         with open_executor(args.executor, args.workers, args.dask_address) as (executor, workers):
+            sweep, out = load_sweep(args.spec, args.out)  # while the workers start
             bar = None
             if not args.quiet and not args.json and sys.stderr.isatty():
                 from tqdm import tqdm

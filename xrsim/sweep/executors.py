@@ -51,6 +51,10 @@ def open_executor(kind: str, workers: int | None = None, address: str | None = N
         count = workers or default_workers()
         # spawn: the same start-up on every platform, and no fork of a process holding threads
         with ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn")) as pool:
+            from xrsim.sweep.worker import warm_up
+
+            for _ in range(count):  # start the workers' imports now, beside the caller's planning
+                pool.submit(warm_up)
             yield pool, count
         return
     with ExitStack() as stack:

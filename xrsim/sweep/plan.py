@@ -266,6 +266,10 @@ def run_command(design: str, scenario: str, options: dict[str, Any], overrides: 
     return shlex.join(argv)
 
 
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def run_key(*parts: str) -> str:
     """A run's key: a hash of its fully resolved inputs and the xrsim version."""
     from xrsim import __version__
@@ -310,18 +314,19 @@ def plan_sweep(spec: _SweepBase, *, source: Path | None, out: Path) -> Sweep:
                      for c in combos]
     resolved = _resolve_all(option_combos, scenarios, source)
     axes = [*option_values, *set_values]
+    scenario_digests = [_digest(_content(s)) for s in scenarios]
     runs: list[PlannedRun] = []
     for design in designs:
         for combo, options, given in zip(combos, resolved, option_combos, strict=True):
             overrides = {k.removeprefix("set."): v for k, v in combo.items()
                          if k.startswith("set.") and v is not None}
             system, error = _overridden(design, overrides, source)
-            design_text = system.model_dump_json() if system is not None else f"{design.ref}\n{error}"
-            for scenario in scenarios:
-                scenario_text = _content(scenario)
+            design_digest = _digest(system.model_dump_json() if system is not None
+                                    else f"{design.ref}\n{error}")
+            for scenario, scenario_digest in zip(scenarios, scenario_digests, strict=True):
                 for seed in seeds:
                     runs.append(_planned(design, scenario, seed, options, given, overrides, combo,
-                                         design_text, scenario_text, error or scenario.error))
+                                         design_digest, scenario_digest, error or scenario.error))
     seen: dict[str, PlannedRun] = {}
     for run in runs:
         twin = seen.setdefault(run.point.key, run)

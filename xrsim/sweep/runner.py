@@ -217,8 +217,9 @@ def run_sweep(spec_or_path: _SweepBase | Mapping[str, Any] | str | Path, *, out:
     """
     from xrsim.sweep.executors import default_workers, open_executor
 
-    sweep, folder = load_sweep(spec_or_path, out)
     if executor is not None:
+        sweep, folder = load_sweep(spec_or_path, out)
         return execute(sweep, folder, executor, workers or default_workers()).rows
     with open_executor("process", workers) as (pool, count):
+        sweep, folder = load_sweep(spec_or_path, out)
         return execute(sweep, folder, pool, count).rows

@@ -76,5 +76,9 @@ def run_point(point: RunPoint) -> dict[str, Any]:
     return {"key": point.key, **outcome}
 
 
+def warm_up() -> None:
+    """Nothing: sent first so that workers import xrsim while the sweep is being planned."""
+
+
 def run_chunk(points: Sequence[RunPoint]) -> list[dict[str, Any]]:
     return [run_point(p) for p in points]

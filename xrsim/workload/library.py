@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -28,8 +30,18 @@ def list_scenarios() -> list[str]:
 
 
 def load_model_file(path: Path) -> Model:
-    model = validate_spec(Model, read_yaml(path), path)
-    return model
+    """A model file, parsed once per content: scenarios share their models, and a sweep
+    loads the same scenarios again and again."""
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        digest = ""  # read_yaml reports it, naming the file
+    return _load_model_file(path, digest)
+
+
+@functools.lru_cache(maxsize=256)
+def _load_model_file(path: Path, digest: str) -> Model:
+    return validate_spec(Model, read_yaml(path), path)
 
 
 def load_model(ref: str | Path) -> Model:
