@@ -8,9 +8,12 @@ from pathlib import Path
 import pytest
 
 from xrsim.cli import main
+from xrsim.sweep.cli import main as sweep_main
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
 PROMPT = "$ .venv/bin/python -m xrsim "
+SWEEP_PROMPT = "$ .venv/bin/python -m xrsim.sweep "
 
 
 def examples() -> list[tuple[str, list[str]]]:
@@ -26,20 +29,25 @@ def examples() -> list[tuple[str, list[str]]]:
         elif inside:
             blocks[-1].append(line)
     for lines in blocks:
-        if not lines or not lines[0].startswith(PROMPT):
+        if not lines or not lines[0].startswith((PROMPT, SWEEP_PROMPT)):
             continue
         command = lines.pop(0)
         while command.endswith("\\"):
             command = command[:-1] + lines.pop(0).strip()
-        found.append((command[len(PROMPT):], lines))
+        found.append((command.removeprefix("$ .venv/bin/python -m "), lines))
     return found
 
 
 @pytest.mark.parametrize(("command", "expected"), examples(), ids=lambda x: str(x)[:60])
 def test_readme_example(command: str, expected: list[str], tmp_path: Path,
                         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.chdir(tmp_path)  # examples may write trace files
-    assert main(shlex.split(command)) == 0
+    monkeypatch.chdir(tmp_path)  # examples may write trace files and results folders
+    program, *argv = shlex.split(command)
+    if program == "xrsim.sweep":  # the spec is the repository's; the results go to tmp_path
+        argv[0] = str(ROOT / argv[0])
+        assert sweep_main(argv) == 0
+    else:
+        assert main(argv) == 0
     actual = capsys.readouterr().out.splitlines()
     position = 0
     for line in expected:
