@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import shlex
 import signal
@@ -12,8 +13,10 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from xrsim import simulate
+from xrsim import SpecError, simulate
 from xrsim.sweep import load_sweep, run_sweep
 from xrsim.sweep.cli import main
 from xrsim.sweep.executors import SerialExecutor, open_executor
@@ -345,3 +348,69 @@ def test_progress_callback_and_log_reader(tmp_path: Path) -> None:
     rows = run_sweep(spec, out=tmp_path / "o", executor=SerialExecutor())
     latest = ResultsLog(tmp_path / "o" / "results.jsonl").latest()
     assert set(latest) == {r["key"] for r in rows}
+
+
+def test_a_worker_computes_each_cost_once() -> None:
+    """Runs of one design share its costs: a (model, sub-accelerator) pair is computed once
+    per worker, however many runs need it."""
+    from xrsim.sweep import worker
+
+    spec = {"designs": ["xrbench-8k-M"], "scenarios": ["vr_gaming"], "seeds": 5, "duration_s": 0.1}
+    sweep, _ = load_sweep(spec, Path("unused"))
+    worker._COSTS = worker.CostMemo()
+    rows = worker.run_chunk([r.point for r in sweep.runs])
+    assert [r["status"] for r in rows] == ["ok"] * 5
+    assert len(worker._COSTS) == 3 * 4  # vr_gaming's 3 models on 8k-M's 4 sub-accelerators
+
+
+@given(st.lists(st.integers(1, 4), min_size=1, max_size=4), st.sampled_from(["grid", "zip"]))
+@settings(max_examples=30, deadline=None)
+def test_axes_combine_as_documented(lengths: list[int], combine: str) -> None:
+    """Grid: the product of the lengths; zip: the one length of the lists (singles repeat)."""
+    from xrsim.sweep.plan import _combinations
+    from xrsim.sweep.spec import spec_from_mapping
+
+    axes = {f"a{i}": list(range(n)) for i, n in enumerate(lengths)}
+    spec = spec_from_mapping({"designs": ["x"], "scenarios": ["y"], "combine": combine})
+    long = {n for n in lengths if n > 1}
+    if combine == "zip" and len(long) > 1:
+        with pytest.raises(SpecError, match="zip needs every list to have one length"):
+            _combinations(axes, spec, None)
+        return
+    combos = _combinations(axes, spec, None)
+    expected = math.prod(lengths) if combine == "grid" else max(lengths)
+    assert len(combos) == expected
+    assert len({tuple(c.values()) for c in combos}) == expected  # no combination twice
+    assert all(list(c) == list(axes) for c in combos)
+
+
+def test_generated_designs_are_written_and_rerun_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                       ) -> None:
+    monkeypatch.chdir(tmp_path)
+    spec = write(tmp_path / "g.yaml", """\
+designs:
+  - generate:
+      pe_budget: 2048
+      split: [single, dual]
+      dataflows: all
+      global_buffer_kib: 1024
+      noc_words_per_cycle: 64
+      dram_gb_per_s: [32, 128]
+scenarios: [vr_gaming]
+duration_s: 0.2
+""")
+    sweep, out = load_sweep(spec, None)
+    assert out == Path("out/g") and len(sweep.generated) == (3 + 6) * 2
+    rows = run_sweep(spec, executor=SerialExecutor())
+    assert len(rows) == 18 and all(r["status"] == "ok" for r in rows)
+    from xrsim.hardware import load_hardware
+
+    for system in sweep.generated:
+        assert load_hardware(tmp_path / "out" / "g" / "designs" / f"{system.name}.yaml") == system
+    row = next(r for r in rows if r["design"] == "g2048-dual-OS+RS-dram32")
+    assert "--hardware out/g/designs/g2048-dual-OS+RS-dram32.yaml" in row["command"]
+    argv = shlex.split(row["command"])
+    done = subprocess.run([sys.executable, *argv[1:], "--json"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["score"] == row["score"]
