@@ -280,3 +280,35 @@ def test_exponents_without_a_dot_are_numbers(tmp_path: Path, capsys: pytest.Capt
     path = write(tmp_path, "hw.yaml", GOOD_HW.replace("global_buffer_kib: 512", "global_buffer_kib: 5e2"))
     assert main(["validate", str(path)]) == 0
     assert "hardware system 'hw'" in capsys.readouterr().out
+
+
+def test_a_rate_no_camera_has_is_blamed_on_its_fps(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """0.7 s at 1e9 FPS is 7e8 frames: the rate is at fault, not the (reference's) duration."""
+    write(tmp_path, "models/tiny.yaml", GOOD_MODEL)
+    path = write(tmp_path, "scenarios/sc.yaml", scenario_text("  - {model: tiny, fps: 30}\n"
+                                                               "  - {model: tiny2, fps: 1e9}\n"))
+    write(tmp_path, "models/tiny2.yaml", GOOD_MODEL.replace("name: tiny", "name: tiny2"))
+    status, err = run_cli(["run", "--scenario", str(path)], capsys)
+    assert status == 2
+    assert (f"{path}: models[1].fps: 1e+09 FPS of tiny2: 0.7 s at the scenario's rates is "
+            "700,000,021 frames") in err
+
+
+def test_models_without_frames_and_short_windows_are_warned_of(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, "models/tiny.yaml", GOOD_MODEL)
+    write(tmp_path, "models/tiny2.yaml", GOOD_MODEL.replace("name: tiny", "name: tiny2"))
+    path = write(tmp_path, "scenarios/sc.yaml", scenario_text("  - {model: tiny, fps: 30}\n"
+                                                               "  - {model: tiny2, fps: 2, phase_ms: 800}\n"))
+    status = main(["run", "--scenario", str(path), "--json"])
+    captured = capsys.readouterr()
+    assert status == 0
+    # 2 FPS is a 0.5 s period, inside the 0.7 s run; its first frame comes at 0.8 s: none.
+    expected = ["tiny2 released no frame in the measured window (phase_ms 800); it scores 0"]
+    assert json.loads(captured.out)["warnings"] == expected
+    assert captured.err == f"xrsim: warning: {expected[0]}\n"
+    main(["run", "--scenario", str(path), "--duration-s", "0.4", "--json"])
+    warnings = json.loads(capsys.readouterr().out)["warnings"]
+    assert warnings[0] == ("the measured window (0.4 s) is shorter than one period of tiny2 "
+                           "(0.5 s at 2 FPS)")

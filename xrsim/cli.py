@@ -75,6 +75,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                 write(result.trace, Path(file))
             except OSError as exc:
                 raise SpecError(file, None, f"cannot write the {what} ({exc.strerror})") from None
+    for warning in result.warnings:
+        print(f"xrsim: warning: {warning}", file=sys.stderr)
     if args.json:
         print(json.dumps(result.to_dict(), indent=2))
     else:

@@ -21,6 +21,7 @@ from xrsim.workload import Scenario, load_scenario
 
 MAX_FRAMES = 10_000_000
 """Frames a run may release: beyond this it would exhaust memory before it ended."""
+REALISTIC_MAX_FPS = 1000.0
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,9 @@ class RunResult:
     score: ScenarioScore
     stats: RunStats
     config: BaseModel | None = None
+    warnings: tuple[str, ...] = ()
+    """What may make the score mislead: a model that released no frame, a window shorter
+    than a model's period."""
 
     def to_dict(self) -> dict:
         score = self.score.to_dict()
@@ -53,6 +57,7 @@ class RunResult:
             "models": score["models"],
             "config": self.config.model_dump() if self.config is not None else None,
             "stats": self.stats.to_dict(),
+            "warnings": list(self.warnings),
         }
 
 
@@ -85,10 +90,7 @@ def simulate_resolved(system: HardwareSystem, scenario: Scenario, options: RunOp
     """``simulate`` for options already resolved (a sweep resolves each set once)."""
     engine = get_engine(options.mode)
     duration = options.duration_s
-    frames = sum(math.ceil(duration * use.fps) for use in scenario.uses)
-    if frames > MAX_FRAMES:
-        raise SpecError(None, "duration_s", f"{duration:g} s at the scenario's rates is {frames:,} frames; "
-                        f"a run takes at most {MAX_FRAMES:,}")
+    _check_frames(scenario, duration)
     engine.check(scenario, options.engine_options, duration)
     table = CostTable.build(get_cost_model(options.costs), system, scenario.models.values(), memo=cost_memo)
     trace = engine.run(scenario, table, options.engine_options, seed=options.seed, duration_s=duration)
@@ -98,4 +100,38 @@ def simulate_resolved(system: HardwareSystem, scenario: Scenario, options: RunOp
         duration_s=duration, cost_table=table, trace=trace,
         score=xrbench_score(measured, scenario, k_per_ms=options.k_per_ms, e_max_j=options.e_max_j),
         stats=run_stats(measured), config=options.engine_options,
+        warnings=_warnings(scenario, measured, duration),
     )
+
+
+def _check_frames(scenario: Scenario, duration_s: float) -> None:
+    """Refuse a run that would release more frames than memory holds, naming the field
+    at fault: the duration if even camera rates (1 kHz a model) would overflow in it, else
+    the model whose rate makes most of the frames."""
+    frames = [math.ceil(duration_s * use.fps) for use in scenario.uses]
+    if sum(frames) <= MAX_FRAMES:
+        return
+    i = max(range(len(frames)), key=frames.__getitem__)
+    use = scenario.uses[i]
+    message = (f"{duration_s:g} s at the scenario's rates is {sum(frames):,} frames, a run takes at most "
+               f"{MAX_FRAMES:,}")
+    if duration_s * REALISTIC_MAX_FPS * len(frames) <= MAX_FRAMES:
+        raise SpecError(scenario.path or scenario.name, f"models[{i}].fps",
+                        f"{use.fps:g} FPS of {use.model}: {message}")
+    raise SpecError(None, "duration_s", f"{message}; shorten the run")
+
+
+def _warnings(scenario: Scenario, measured: Trace, duration_s: float) -> tuple[str, ...]:
+    """A model with no measured frame scores 0 and halves a two-model scenario's score;
+    say so rather than let the number speak alone."""
+    found = []
+    window = duration_s - measured.warmup_s
+    released = {record.model for record in measured.records}
+    for use in scenario.uses:
+        if window < use.period_s:
+            found.append(f"the measured window ({window:g} s) is shorter than one period of "
+                         f"{use.model} ({use.period_s:g} s at {use.fps:g} FPS)")
+        if use.model not in released:
+            found.append(f"{use.model} released no frame in the measured window "
+                         f"(phase_ms {use.phase_ms:g}); it scores 0")
+    return tuple(found)

@@ -59,6 +59,7 @@ def metrics(result: RunResult) -> dict[str, Any]:
         "utilisation_mean": sum(utilisation.values()) / len(utilisation) if utilisation else 0.0,
         "utilisation": utilisation,
         "model_scores": {name: m.score for name, m in score.models.items()},
+        "warnings": list(result.warnings),
     }
 
 
