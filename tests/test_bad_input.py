@@ -312,3 +312,57 @@ def test_models_without_frames_and_short_windows_are_warned_of(tmp_path: Path,
     warnings = json.loads(capsys.readouterr().out)["warnings"]
     assert warnings[0] == ("the measured window (0.4 s) is shorter than one period of tiny2 "
                            "(0.5 s at 2 FPS)")
+
+
+def test_outputs_are_checked_before_the_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A bad second output used to be found after the run had written the first."""
+    ok = tmp_path / "ok.csv"
+    status, err = run_cli(["run", "--trace-csv", str(ok), "--trace-json", str(tmp_path / "no" / "x.json")],
+                          capsys)
+    assert status == 2 and "--trace-json: cannot write the Chrome trace: no folder" in err
+    assert not ok.exists()
+
+
+def test_two_outputs_on_one_file_or_on_an_input_are_refused(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "t.csv"
+    status, err = run_cli(["run", "--trace-csv", str(out), "--records-csv", str(out)], capsys)
+    assert status == 2 and "--records-csv: is also the file of --trace-csv" in err and not out.exists()
+    hw = write(tmp_path, "hw.yaml", GOOD_HW)
+    status, err = run_cli(["run", "--hardware", str(hw), "--trace-json", str(hw)], capsys)
+    assert status == 2 and "--trace-json: is the run's input (--hardware)" in err
+    assert hw.read_text() == GOOD_HW
+    status, err = run_cli(["run", "--trace-csv", str(tmp_path)], capsys)
+    assert status == 2 and "it is a folder" in err
+
+
+def test_validate_checks_every_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = write(tmp_path, "hw.yaml", GOOD_HW)
+    bad = write(tmp_path, "bad.yaml", GOOD_HW.replace("WS", "XS"))
+    also_good = write(tmp_path, "models/tiny.yaml", GOOD_MODEL)
+    status = main(["validate", str(good), str(bad), str(also_good)])
+    captured = capsys.readouterr()
+    assert status == 2
+    assert captured.out.splitlines() == [
+        f"{good}: OK - hardware system 'hw': 1 sub-accelerator(s), 1024 PEs",
+        f"{also_good}: OK - model 'tiny': 1 layers, 7,776 MACs"]  # 6x6 outputs x 3x3x3 weights x 8
+    assert captured.err.count("\n") == 1 and f"{bad}: sub_accelerators[0].dataflow" in captured.err
+
+
+def test_an_engine_config_error_reads_the_same_in_validate_and_run(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = write(tmp_path, "c.yaml", "scheduler: llf\nfoo: 1\n")
+    status, validate_err = run_cli(["validate", str(config)], capsys)
+    assert status == 2
+    status, run_err = run_cli(["run", "--config", str(config)], capsys)
+    assert status == 2
+    assert validate_err == run_err == f"xrsim: error: {config}: foo: unknown field (got 1)"
+
+
+def test_a_spec_of_another_kind_is_named_as_such(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    scenario = Path(__file__).resolve().parents[1] / "workloads" / "scenarios" / "vr_gaming.yaml"
+    status, err = run_cli(["run", "--hardware", str(scenario)], capsys)
+    assert status == 2 and err == f"xrsim: error: {scenario}: is a scenario spec, not a hardware spec"
+    hw = write(tmp_path, "hw.yaml", GOOD_HW)
+    status, err = run_cli(["run", "--scenario", str(hw)], capsys)
+    assert status == 2 and err == f"xrsim: error: {hw}: is a hardware spec, not a scenario spec"

@@ -66,3 +66,24 @@ def test_score_parameters(capsys: pytest.CaptureFixture[str]) -> None:
     assert out["models"]["ES_RITNet"]["en"] == pytest.approx(1 - (1 - 0.976447) / 2, abs=1e-5)
     assert main(["run", "--mode", "xrbench", "--k-per-ms", "0", "--json"]) == 2
     assert "k_per_ms: Input should be greater than 0 (got 0.0)" in capsys.readouterr().err
+
+
+def test_help_shows_every_default(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for shown in ("(default: xrbench-4k-A)", "(default: vr_gaming)", "(default: 0)", "(default: edf)",
+                  "(default: latency_greedy)", "(default: deadline)", "(default: model)",
+                  "(default: analytical in mode default, table in mode xrbench)", "[mode default only]"):
+        assert shown in text, shown
+
+
+def test_list_names_every_kind_of_name(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list", "--json"]) == 0
+    names = json.loads(capsys.readouterr().out)
+    assert names["energy tables"] == ["accelergy-65nm", "eyeriss-65nm-normalised", "xrbench-maestro"]
+    assert names["drop policies"] == ["deadline", "never", "predicted_miss"]
+    assert names["dataflows"] == ["WS", "OS", "RS", "IS"]
+    assert names["layer kinds"] == ["conv", "gemm", "attention_matmul", "elementwise", "pool"]
+    assert names["modes"] == ["default", "xrbench"]
+    assert {"scheduler", "duration_s", "shared_dram", "config"} <= set(names["run options"])

@@ -1,3 +1,5 @@
+"""``python -m xrsim``."""
+
 import sys
 
 from xrsim.cli import main

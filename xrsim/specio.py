@@ -80,6 +80,26 @@ def field_error(model: str, field: str, message: str, value: Any) -> ValidationE
     return ValidationError.from_exception_data(model, [detail])
 
 
+SPEC_KINDS = {"sub_accelerators": "hardware", "layers": "model", "models": "scenario"}
+"""The key that tells each kind of spec file apart; a file with none is an engine config."""
+
+
+def spec_kind(data: Any, source: str | Path | None) -> str:
+    """``hardware``, ``model``, ``scenario`` or ``engine config``: what a spec file holds."""
+    if not isinstance(data, dict):
+        raise SpecError(source, None, f"expected a mapping at the top level, got {type(data).__name__}")
+    kinds = [kind for key, kind in SPEC_KINDS.items() if key in data]
+    return kinds[0] if len(kinds) == 1 else "engine config"
+
+
+def expect_kind(data: Any, source: str | Path | None, kind: str) -> None:
+    """Refuse a spec of another kind by name (a scenario given as hardware), not by the
+    fields it lacks."""
+    found = spec_kind(data, source)
+    if found != kind and found in SPEC_KINDS.values():
+        raise SpecError(source, None, f"is a {found} spec, not a {kind} spec")
+
+
 def field_path(loc: tuple[int | str, ...]) -> str:
     """('sub_accelerators', 0, 'dataflow') -> 'sub_accelerators[0].dataflow'."""
     out = ""

@@ -9,15 +9,13 @@ import pytest
 from costkit import costs, model
 
 from xrsim.cli import main
+from xrsim.cost.analytical.scalesim import scalesim_extent
 from xrsim.cost.analytical.shapes import layer_shapes
 from xrsim.cost.analytical.systolic import systolic_counts
 
 
 def conv(h: int, r: int, c: int, k: int, stride: int = 1) -> dict:
-    # SCALE-Sim counts E = ceil((H - R + U) / U) output rows, a partial last window
-    # included; the same loop nest is the (floor) convolution on (E - 1) U + R inputs.
-    e = -(-(h - r + stride) // stride)
-    size = (e - 1) * stride + r
+    size = scalesim_extent(h, r, stride)  # SCALE-Sim's output count, partial window included
     return {"type": "conv", "H": size, "W": size, "C": c, "K": k, "R": r, "S": r, "stride": stride}
 
 

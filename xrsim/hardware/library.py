@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from xrsim.hardware.spec import HardwareSystem
-from xrsim.specio import builtin_dir, read_yaml, resolve_ref, validate_spec
+from xrsim.specio import builtin_dir, expect_kind, read_yaml, resolve_ref, validate_spec
 
 
 def builtin_hardware_dir() -> Path:
@@ -17,7 +17,9 @@ def list_hardware() -> list[str]:
 
 
 def load_hardware_file(path: Path) -> HardwareSystem:
-    return validate_spec(HardwareSystem, read_yaml(path), path)
+    data = read_yaml(path)
+    expect_kind(data, path, "hardware")
+    return validate_spec(HardwareSystem, data, path)
 
 
 def load_hardware(ref: str | Path) -> HardwareSystem:

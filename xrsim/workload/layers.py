@@ -299,3 +299,7 @@ Layer = Annotated[
     ConvLayer | GemmLayer | AttentionMatmulLayer | ElementwiseLayer | PoolLayer,
     Field(discriminator="type"),
 ]
+LAYER_KINDS: list[str] = [
+    cls.model_fields["type"].default
+    for cls in (ConvLayer, GemmLayer, AttentionMatmulLayer, ElementwiseLayer, PoolLayer)]
+"""The ``type`` of every layer a model may hold."""

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from xrsim.errors import SpecError
-from xrsim.specio import builtin_dir, read_yaml, resolve_ref, validate_spec
+from xrsim.specio import builtin_dir, expect_kind, read_yaml, resolve_ref, validate_spec
 from xrsim.workload.model import Model
 from xrsim.workload.scenario import Scenario, ScenarioSpec
 
@@ -65,7 +65,9 @@ def load_scenario_file(path: Path, model_dirs: Sequence[Path] = ()) -> Scenario:
     A model is looked up as ``<name>.yaml`` in ``model_dirs``, then in ``models/`` beside
     the scenario file and beside its folder, then among the built-in models.
     """
-    spec = validate_spec(ScenarioSpec, read_yaml(path), path)
+    data = read_yaml(path)
+    expect_kind(data, path, "scenario")
+    spec = validate_spec(ScenarioSpec, data, path)
     dirs = _model_dirs(path, [Path(d) for d in model_dirs])
     models: dict[str, Model] = {}
     for i, use in enumerate(spec.models):

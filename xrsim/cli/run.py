@@ -1,37 +1,40 @@
-"""Command line: ``python -m xrsim run | list | validate``.
+"""``python -m xrsim run``: simulate a scenario on a hardware system and score it.
 
-Bad input ends with one line naming the file and field, and exit status 2.
+Its run-option flags are derived from ``xrsim.options.OPTIONS``; every output path is
+checked before the run starts, so a bad one costs nothing and overwrites nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from xrsim.cli_costs import add_cost_commands
-from xrsim.cost import cost_backends
 from xrsim.errors import SpecError
-from xrsim.hardware import HardwareSystem, list_hardware, load_hardware
-from xrsim.hardware.library import load_hardware_file
+from xrsim.hardware import load_hardware
+from xrsim.hardware.library import builtin_hardware_dir
 from xrsim.hardware.overrides import apply_overrides, parse_assignment
 from xrsim.options import OPTIONS, Option
 from xrsim.run import RunResult, simulate
-from xrsim.sim.config import SimConfig, load_sim_config
-from xrsim.sim.engines import ENGINES
-from xrsim.sim.placement import placement_names
-from xrsim.sim.schedulers import scheduler_names
-from xrsim.sim.trace import write_timeline_csv
+from xrsim.sim.trace import Trace, write_timeline_csv
 from xrsim.sim.trace_writers import write_blocks_csv, write_chrome_trace, write_jsonl, write_records_csv
-from xrsim.specio import read_yaml
-from xrsim.workload import Model, list_models, list_scenarios
-from xrsim.workload.library import load_model_file, load_scenario_file
+from xrsim.specio import resolve_ref
+from xrsim.workload.library import builtin_scenarios_dir
 
-EXIT_BAD_INPUT = 2
-Handler = Callable[[argparse.Namespace], int]
+Writer = Callable[[Trace, Path], None]
+OUTPUTS: tuple[tuple[str, Writer, str], ...] = (
+    ("trace_csv", write_timeline_csv, "timeline"),
+    ("records_csv", write_records_csv, "records"),
+    ("blocks_csv", write_blocks_csv, "block records"),
+    ("trace_jsonl", write_jsonl, "JSON lines trace"),
+    ("trace_json", write_chrome_trace, "Chrome trace"),
+)
+"""(argument, writer, what it writes) of every output file ``run`` can write."""
 
 
 def _print_run(result: RunResult) -> None:
@@ -57,91 +60,68 @@ def run_option_values(args: argparse.Namespace) -> dict[str, Any]:
     return {name: getattr(args, name) for name, option in OPTIONS.items() if option.kind is not None}
 
 
+def _input_files(args: argparse.Namespace) -> dict[Path, str]:
+    """The files a run reads, which no output may overwrite."""
+    found: dict[Path, str] = {}
+    for ref, folder, kind in ((args.hardware, builtin_hardware_dir(), "hardware"),
+                              (args.scenario, builtin_scenarios_dir(), "scenario")):
+        with contextlib.suppress(SpecError):  # the run itself reports it
+            found[resolve_ref(ref, folder, kind).resolve()] = f"--{kind}"
+    if args.config:
+        found[Path(args.config).resolve()] = "--config"
+    return found
+
+
+def check_outputs(args: argparse.Namespace) -> None:
+    """Every output writable, none twice, none an input - before anything runs."""
+    inputs = _input_files(args)
+    taken: dict[Path, str] = {}
+    for name, _, what in OUTPUTS:
+        file = getattr(args, name)
+        if not file:
+            continue
+        flag = "--" + name.replace("_", "-")
+        path = Path(file).resolve()
+        if path in taken:
+            raise SpecError(file, flag, f"is also the file of {taken[path]}: give each output its own file")
+        if path in inputs:
+            raise SpecError(file, flag, f"is the run's input ({inputs[path]}); writing the {what} there "
+                                        "would destroy it")
+        if path.is_dir():
+            raise SpecError(file, flag, f"cannot write the {what}: it is a folder")
+        if not path.parent.is_dir():
+            raise SpecError(file, flag, f"cannot write the {what}: no folder {path.parent}")
+        if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+            raise SpecError(file, flag, f"cannot write the {what}: permission denied")
+        taken[path] = flag
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    check_outputs(args)
     values = run_option_values(args)
     if args.blocks_csv:
         values["record_blocks"] = True
     overrides = dict(parse_assignment(text) for text in args.set or [])
     system = apply_overrides(load_hardware(args.hardware), overrides)
     result = simulate(system, args.scenario, **values)
-    writers = [(args.trace_csv, write_timeline_csv, "timeline"),
-               (args.records_csv, write_records_csv, "records"),
-               (args.blocks_csv, write_blocks_csv, "block records"),
-               (args.trace_jsonl, write_jsonl, "JSON lines trace"),
-               (args.trace_json, write_chrome_trace, "Chrome trace")]
-    for file, write, what in writers:
+    written = []
+    for name, write, what in OUTPUTS:
+        file = getattr(args, name)
         if file:
             try:
                 write(result.trace, Path(file))
             except OSError as exc:
                 raise SpecError(file, None, f"cannot write the {what} ({exc.strerror})") from None
+            written.append(f"{what} written to {file}")
     for warning in result.warnings:
         print(f"xrsim: warning: {warning}", file=sys.stderr)
     if args.json:
         print(json.dumps(result.to_dict(), indent=2))
     else:
         _print_run(result)
-        for file, _, what in writers:
-            if file:
-                print(f"{what} written to {file}")
-    return 0
-
-
-def cmd_list(args: argparse.Namespace) -> int:
-    from xrsim.hardware.library import load_hardware
-
-    what = {
-        "hardware": list_hardware(),
-        "scenarios": list_scenarios(),
-        "models": list_models(),
-        "cost backends": cost_backends(),
-        "modes": ENGINES.names(),
-        "schedulers": scheduler_names(),
-        "placements": placement_names(),
-    }
-    if args.json:
-        print(json.dumps(what, indent=2))
-        return 0
-    for title, names in what.items():
-        print(f"{title}:")
-        for name in names:
-            line = f"  {name}"
-            if title == "hardware":
-                system = load_hardware(name)
-                flows = "+".join(s.dataflow for s in system.sub_accelerators)
-                line = f"  {name:<16}{system.total_pes:>6} PEs  {flows}"
+        for line in written:
             print(line)
     return 0
-
-
-def _describe(path: Path) -> str:
-    data = read_yaml(path)
-    if not isinstance(data, dict):
-        raise SpecError(path, None, f"expected a mapping at the top level, got {type(data).__name__}")
-    if "sub_accelerators" in data:
-        system: HardwareSystem = load_hardware_file(path)
-        return (f"hardware system '{system.name}': {len(system.sub_accelerators)} "
-                f"sub-accelerator(s), {system.total_pes} PEs")
-    if "layers" in data:
-        model: Model = load_model_file(path)
-        return f"model '{model.name}': {len(model.layers)} layers, {model.total_macs:,} MACs"
-    if "models" in data:
-        scenario = load_scenario_file(path)
-        return (f"scenario '{scenario.name}': {len(scenario.uses)} models, "
-                f"{len(scenario.spec.cascades)} cascade(s)")
-    if isinstance(data, dict) and data and set(data) <= set(SimConfig.model_fields):
-        config = load_sim_config(path)
-        return (f"engine config: scheduler {config.scheduler}, placement {config.placement}, "
-                f"granularity {config.granularity}{', preemptive' if config.preemptive else ''}")
-    raise SpecError(path, None, "not a hardware system (sub_accelerators), model (layers), "
-                                "scenario (models) or engine config (scheduler, ...) spec")
-
-
-def cmd_validate(args: argparse.Namespace) -> int:
-    for file in args.files:
-        print(f"{file}: OK - {_describe(Path(file))}")
-    return 0
-
 
 FLAG_ALIASES = {"record_blocks": ("--trace-blocks",)}
 
@@ -178,13 +158,8 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
                                help=_option_help(option))
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="xrsim", description=(
-        "Simulate ML accelerators serving extended-reality workloads and score them with "
-        "XRBench."))
-    sub = parser.add_subparsers(dest="command")
-
-    run = sub.add_parser("run", help="simulate a scenario on a hardware system and score it",
+def add_run_command(subparsers: argparse._SubParsersAction) -> None:
+    run = subparsers.add_parser("run", help="simulate a scenario on a hardware system and score it",
                          description="Simulate a usage scenario on a hardware system and score it with "
                                      "XRBench.")
     run.add_argument("--hardware", default="xrbench-4k-A",
@@ -205,32 +180,3 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--trace-json", metavar="FILE", help="write a Chrome trace (open in Perfetto)")
     run.add_argument("--json", action="store_true", help="print the result as JSON")
     run.set_defaults(handler=cmd_run)
-
-    lst = sub.add_parser("list", help="name the built-in designs, scenarios, models, backends")
-    lst.add_argument("--json", action="store_true")
-    lst.set_defaults(handler=cmd_list)
-
-    val = sub.add_parser("validate", help="check spec files (hardware, model, scenario or engine config)")
-    val.add_argument("files", nargs="+", metavar="FILE")
-    val.set_defaults(handler=cmd_validate)
-    add_cost_commands(sub)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return EXIT_BAD_INPUT
-    handler: Handler = args.handler
-    try:
-        return handler(args)
-    except SpecError as exc:
-        print(f"xrsim: error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except BrokenPipeError:  # the reader went away (| head): nothing more to say
-        return 0
-    except OSError as exc:  # e.g. standard output on a full disk
-        print(f"xrsim: error: {exc.strerror or exc}", file=sys.stderr)
-        return 1

@@ -16,18 +16,16 @@ from typing import Any
 
 from xrsim.cost import CostModel, ModelCost, cost_backends, get_cost_model
 from xrsim.cost.analytical import AnalyticalCostModel
+from xrsim.cost.analytical.scalesim import scalesim_layer
 from xrsim.cost.analytical.validation import validation_report
 from xrsim.errors import SpecError
 from xrsim.hardware import DATAFLOWS, HardwareSystem, SubAccelerator, load_hardware
 from xrsim.specio import validate_spec
-from xrsim.workload.layers import ConvLayer, GemmLayer
+from xrsim.workload.layer_text import parse_layer
+from xrsim.workload.layers import ConvLayer
 from xrsim.workload.library import load_model
 from xrsim.workload.model import Model
 
-LAYER_KEYS = {
-    "conv": ("H", "W", "C", "K", "R", "S", "stride", "groups", "batch", "padding"),
-    "gemm": ("M", "N", "K", "batch"),
-}
 # A one-off layer runs on this sub-accelerator unless --hardware names one: SCALE-Sim's
 # default buffers (3 x 64 KB), 8-bit words, an LPDDR4x-class 16 GB/s link and a NoC that
 # feeds every array edge PE each cycle.
@@ -35,35 +33,6 @@ ONE_OFF_DRAM_GB_PER_S = 16.0
 ONE_OFF_BUFFER_KIB = 192
 ONE_OFF_PE_BUFFER_BYTES = 512
 UNBOUNDED = 1e12  # SCALE-Sim's CALC mode: no memory stalls
-
-
-def parse_layer(text: str, *, scalesim: bool = False) -> Model:
-    """``conv:H=56,W=56,C=64,K=64,R=3,S=3[,stride=..][,groups=..][,batch=..]`` or
-    ``gemm:M=..,N=..,K=..`` as a one-layer model. With ``scalesim`` a convolution counts
-    SCALE-Sim's ceil((H - R + U) / U) output rows (a partial last window included)."""
-    kind, sep, body = text.partition(":")
-    if not sep or kind not in LAYER_KEYS:
-        raise SpecError("--layer", None, f"expected conv:KEY=N,... or gemm:KEY=N,..., got {text!r}")
-    fields: dict[str, Any] = {}
-    for item in body.split(","):
-        match = re.fullmatch(r"\s*(\w+)\s*=\s*(-?\d+)\s*", item)
-        if not match:
-            raise SpecError("--layer", None, f"expected KEY=INTEGER, got {item!r} in {text!r}")
-        key, value = match.group(1), int(match.group(2))
-        if key not in LAYER_KEYS[kind]:
-            raise SpecError("--layer", key, f"unknown key for {kind}; known: {', '.join(LAYER_KEYS[kind])}")
-        if key in fields:
-            raise SpecError("--layer", key, "given twice")
-        fields[key] = value
-    cls = ConvLayer if kind == "conv" else GemmLayer
-    layer = validate_spec(cls, {"name": kind, "type": kind, **fields}, "--layer")
-    if scalesim and isinstance(layer, ConvLayer) and layer.padding == 0:
-        rows = -(-(layer.H - layer.R + layer.stride) // layer.stride)
-        cols = -(-(layer.W - layer.S + layer.stride) // layer.stride)
-        if rows > 0 and cols > 0:
-            layer = layer.model_copy(update={"H": (rows - 1) * layer.stride + layer.R,
-                                             "W": (cols - 1) * layer.stride + layer.S})
-    return Model(name=text, layers=(layer,))
 
 
 def parse_array(text: str) -> tuple[int, int]:
@@ -173,7 +142,10 @@ def _write_csv(path: Path, cost: ModelCost) -> None:
 def cmd_costs(args: argparse.Namespace) -> int:
     args.scalesim_compat = args.scalesim_compat or args.scalesim_paper
     if args.layer:
-        model = parse_layer(args.layer, scalesim=args.scalesim_compat)
+        model = parse_layer(args.layer)
+        if args.scalesim_compat:
+            model = Model(name=model.name, layers=tuple(
+                scalesim_layer(layer) if isinstance(layer, ConvLayer) else layer for layer in model.layers))
         system = load_hardware(args.hardware) if args.hardware else _one_off_system(args)
         if args.model:
             raise SpecError("--model", None, "give --model or --layer, not both")

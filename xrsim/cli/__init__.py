@@ -1,0 +1,49 @@
+"""Command line: ``python -m xrsim run | list | validate | costs | validate-costs``.
+
+Each command is a thin module over library functions. Bad input ends with one line naming
+the file and field, and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from xrsim.cli.costs import add_cost_commands
+from xrsim.cli.run import add_run_command
+from xrsim.cli.specs import add_spec_commands
+from xrsim.errors import SpecError
+
+EXIT_BAD_INPUT = 2
+Handler = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="xrsim", description=(
+        "Simulate ML accelerators serving extended-reality workloads and score them with "
+        "XRBench. Sweeps of many designs: python -m xrsim.sweep SPEC."))
+    sub = parser.add_subparsers(dest="command")
+    add_run_command(sub)
+    add_spec_commands(sub)
+    add_cost_commands(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_BAD_INPUT
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except SpecError as exc:
+        print(f"xrsim: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:  # the reader went away (| head): nothing more to say
+        return 0
+    except OSError as exc:  # e.g. standard output on a full disk
+        print(f"xrsim: error: {exc.strerror or exc}", file=sys.stderr)
+        return 1
