@@ -6,8 +6,7 @@ import csv
 import json
 from pathlib import Path
 
-from tests.sim.conftest import run, scenario, system
-from tests.sim.test_preemption import COSTS, LAYERS, USES
+from tests.builders import long_and_fast, run, scenario, system
 from xrsim.sim.trace_writers import (
     RECORD_COLUMNS,
     chrome_trace,
@@ -18,8 +17,7 @@ from xrsim.sim.trace_writers import (
 
 
 def _trace(record_blocks: bool = True):
-    return run(scenario(USES, LAYERS), system(1), COSTS, duration_ms=10, granularity="block:1",
-               preemptive=True, record_blocks=record_blocks)
+    return long_and_fast(granularity="block:1", preemptive=True, record_blocks=record_blocks)
 
 
 def test_records_csv(tmp_path: Path) -> None:
