@@ -169,3 +169,15 @@ def test_attention_operands_do_not_use_the_weight_scratchpads() -> None:
     g, a = analytical_costs([gemm], **hw), analytical_costs([attention], **hw)
     assert a.macs[0] == g.macs[0]
     assert a.dram_bytes[0] > g.dram_bytes[0]
+
+
+@pytest.mark.filterwarnings("error")
+def test_vector_layers_on_row_stationary_cost_without_warnings() -> None:
+    """Pool and elementwise layers have no loop nest; RS's tile search used to run on their
+    zero rows too and divide by zero. Their DRAM traffic is each operand once, in one-byte
+    words: pool 4 x 8 x 8 in + 4 x 4 x 4 out = 320; elementwise 100 in + 100 out = 200."""
+    pool = {"type": "pool", "H": 8, "W": 8, "C": 4, "R": 2, "S": 2}
+    add = {"type": "elementwise", "elements": 100}
+    result = analytical_costs([pool, add, GEMM64], dataflow="RS", array=(16, 16), pe_buffer_bytes=512)
+    assert result.dram_bytes[:2].tolist() == [320.0, 200.0]
+    assert np.all(result.latency_s > 0)

@@ -22,7 +22,7 @@ def _trace(record_blocks: bool = True):
 
 def test_records_csv(tmp_path: Path) -> None:
     write_records_csv(_trace(), tmp_path / "r.csv")
-    rows = list(csv.DictReader((tmp_path / "r.csv").open()))
+    rows = list(csv.DictReader((tmp_path / "r.csv").read_text().splitlines()))
     assert tuple(rows[0]) == RECORD_COLUMNS
     assert [(r["model"], r["preemptions"]) for r in rows] == [("fast", "0"), ("long", "1")]
 

@@ -80,8 +80,23 @@ def rs_dram_words(shapes: LayerShapes, buffer_words: int) -> np.ndarray:
     written once; an ifmap tile without all channels is re-fetched for every filter block.
     Tile sizes are searched over powers-of-two block counts (k the largest that fits);
     the fewest words win. A layer whose smallest tile does not fit, or whose second operand
-    is an activation held in the buffer (attention), falls back to ``dram_words``.
+    is an activation held in the buffer (attention), falls back to ``dram_words``, and
+    so do vector and empty layers (the tile search runs only on the rows it applies to:
+    their zero dimensions would divide by zero).
     """
+    generic = dram_words(shapes, buffer_words, buffer_words)
+    rs = (shapes.weights_stationary == 1) & shapes.is_mac & (shapes.macs > 0)
+    if not rs.any():
+        return generic.astype(np.int64)
+    best = _rs_tile_search(LayerShapes(matrix=shapes.matrix[rs], inverse=np.arange(int(rs.sum()))),
+                           buffer_words)
+    out = generic.astype(np.int64)
+    out[rs] = np.where(np.isfinite(best), best, generic[rs]).astype(np.int64)
+    return out
+
+
+def _rs_tile_search(shapes: LayerShapes, buffer_words: int) -> np.ndarray:
+    """``rs_dram_words`` of MAC rows with weights and work; inf where no tile fits."""
     g = np.maximum(shapes.G, 1)
     N, C, K, P, Q = (x[:, None, None, None] for x in (shapes.N, shapes.C, shapes.K, shapes.P, shapes.Q))
     R, U, H, W = (x[:, None, None, None] for x in (shapes.R, shapes.U, shapes.H, shapes.W))
@@ -103,7 +118,4 @@ def rs_dram_words(shapes: LayerShapes, buffer_words: int) -> np.ndarray:
     ifmap = np.maximum(i, ceil_div(i * strips * rows, np.maximum(H, 1)))
     passes = np.where(c == C, 1, ceil_div(K, np.maximum(k, 1)))
     words = np.where(fits, w * ceil_div(N, n) * strips + ifmap * passes + o, np.inf)
-    best = words.reshape(len(shapes), -1).min(axis=1)
-    generic = dram_words(shapes, buffer_words, buffer_words)
-    rs = (shapes.weights_stationary == 1) & shapes.is_mac & (shapes.macs > 0) & np.isfinite(best)
-    return np.where(rs, g * np.where(np.isfinite(best), best, 0), generic).astype(np.int64)
+    return g * words.reshape(len(shapes), -1).min(axis=1)
