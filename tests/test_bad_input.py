@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -169,11 +168,27 @@ def test_counts_are_strict_integers(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert status == 2 and "sub_accelerators[0].num_pes: Input should be a valid integer" in err
 
 
-def test_degenerate_only_model_costs_nothing(capsys: pytest.CaptureFixture[str]) -> None:
-    """A filter larger than its input has no output: 0 MACs, 0 cycles, utilisation 0."""
-    assert main(["costs", "--layer", "conv:H=2,W=2,C=1,K=1,R=3,S=3", "--json"]) == 0
-    out = json.loads(capsys.readouterr().out)
-    assert out["macs"] == 0 and out["cycles"] == 0 and out["utilisation"] == 0
+def test_a_filter_larger_than_its_input_is_refused(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """It would have no outputs, cost 0 s and 0 J and score 100: refused, naming the file,
+    the layer's field path and its name, by validate, run and a one-off costs --layer."""
+    bad = GOOD_MODEL + "  - {name: big, type: conv, H: 8, W: 8, C: 8, K: 8, R: 11, S: 11}\n"
+    path = write(tmp_path, "models/tiny.yaml", bad)
+    scn = write(tmp_path, "scenarios/sc.yaml", scenario_text("  - {model: tiny, fps: 30}\n"))
+    for args in (["validate", str(path)], ["run", "--scenario", str(scn)]):
+        status, err = run_cli(args, capsys)
+        assert status == 2 and err.count("\n") == 0, err
+        assert f"{path}: layers[1].conv: layer 'big': its 11 x 11 filter does not fit" in err, err
+    status, err = run_cli(["costs", "--layer", "conv:H=2,W=2,C=1,K=1,R=3,S=3"], capsys)
+    assert status == 2 and "--layer: layer 'conv': its 3 x 3 filter does not fit" in err, err
+
+
+def test_an_empty_layer_marked_as_such_validates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """As the reference's layers are: 0 MACs for that layer, 7,776 for the other."""
+    marked = GOOD_MODEL + "  - {name: big, type: pool, H: 8, W: 8, C: 8, R: 11, S: 11, empty: true}\n"
+    path = write(tmp_path, "models/tiny.yaml", marked)
+    assert main(["validate", str(path)]) == 0
+    assert "7,776 MACs" in capsys.readouterr().out
 
 
 def test_model_file_name_must_match(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

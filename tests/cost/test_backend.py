@@ -76,7 +76,7 @@ def test_vector_layers_cost_lane_time_and_traffic() -> None:
 
 def test_an_empty_layer_costs_nothing() -> None:
     # the XRBench encoding has filters larger than their input: 0 MACs, nothing to move
-    empty = {"type": "conv", "H": 2, "W": 2, "C": 8, "K": 8, "R": 3, "S": 3}
+    empty = {"type": "conv", "H": 2, "W": 2, "C": 8, "K": 8, "R": 3, "S": 3, "empty": True}
     result = analytical_costs([empty, GEMM64])
     assert result.latency_s[0] == 0 and result.energy_j[0] == 0 and result.bound[0] == "none"
     assert result.latency_s[1] > 0
