@@ -277,3 +277,47 @@ def test_exponents_without_a_dot_are_numbers(tmp_path: Path, capsys: pytest.Capt
     path = write(tmp_path, "hw.yaml", GOOD_HW.replace("global_buffer_kib: 512", "global_buffer_kib: 5e2"))
     assert main(["validate", str(path)]) == 0
     assert "hardware system 'hw'" in capsys.readouterr().out
+
+
+LONG_NAME = "a" * 300 + ".yaml"  # longer than any file system's 255-byte name limit
+SPEC_OPTIONS = [["validate"], ["run", "--hardware"], ["run", "--scenario"], ["run", "--config"]]
+
+
+@pytest.mark.parametrize("option", SPEC_OPTIONS)
+@pytest.mark.parametrize(("content", "needle"), [
+    (bytes(range(256)) * 4, "NUL bytes (a binary file"),
+    (b"\x89PNG\r\n\x1a\n" + b"\xff" * 64, "not UTF-8 text (byte 0 is 0x89)"),
+    ("name: hw\n".encode("utf-16"), "UTF-16 text (it starts with a UTF-16 byte-order mark)"),
+    ("name: hw\n".encode("utf-16-le"), "NUL bytes"),
+])
+def test_a_file_that_is_not_utf8_text(tmp_path: Path, capsys: pytest.CaptureFixture[str], option: list[str],
+                                      content: bytes, needle: str) -> None:
+    path = tmp_path / "spec.yaml"
+    path.write_bytes(content)
+    status, err = run_cli([*option, str(path)], capsys)
+    assert status == 2 and err.count("\n") == 0, err
+    assert f"{path}: {needle}" in err, err
+
+
+@pytest.mark.parametrize("option", [["validate"], ["run", "--config"]])
+def test_an_endless_file_is_not_read_to_the_end(capsys: pytest.CaptureFixture[str],
+                                                option: list[str]) -> None:
+    """/dev/zero used to fill memory (MemoryError); a spec reader stops after 4 MiB."""
+    status, err = run_cli([*option, "/dev/zero"], capsys)
+    assert status == 2 and err.endswith("/dev/zero: larger than 4 MiB: not a spec file"), err
+
+
+@pytest.mark.parametrize("option", SPEC_OPTIONS)
+def test_a_file_name_too_long_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                       option: list[str]) -> None:
+    path = tmp_path / LONG_NAME
+    status, err = run_cli([*option, str(path)], capsys)
+    assert status == 2 and err.count("\n") == 0, err
+    assert str(path) in err and "File name too long" in err, err
+
+
+def test_a_model_name_too_long_for_a_file_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A scenario's model is looked up as <name>.yaml: a 300-character name is named, exit 2."""
+    scn = write(tmp_path, "scenarios/sc.yaml", scenario_text(f"  - {{model: {'m' * 300}, fps: 30}}\n"))
+    status, err = run_cli(["run", "--scenario", str(scn)], capsys)
+    assert status == 2 and err.count("\n") == 0 and "File name too long" in err and "m" * 300 in err, err
