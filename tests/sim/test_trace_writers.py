@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import csv
+import errno
 import json
+import os
 from pathlib import Path
 
+import pytest
+
 from tests.builders import long_and_fast, run, scenario, system
+from xrsim import atomicio
+from xrsim.sim.trace import write_timeline_csv
 from xrsim.sim.trace_writers import (
     RECORD_COLUMNS,
     chrome_trace,
+    write_blocks_csv,
     write_chrome_trace,
     write_jsonl,
     write_records_csv,
@@ -60,3 +67,25 @@ def test_execution_slices_come_from_records_only_when_the_engine_logged_none() -
     assert trace.execution_slices() == []
     trace.slices_recorded = False  # as the reference runtime leaves it: one slice per inference
     assert [(s.start_s, s.end_s) for s in trace.execution_slices()] == [(0.0, 0.001)]
+
+
+@pytest.mark.parametrize("write", [write_timeline_csv, write_records_csv, write_blocks_csv, write_jsonl,
+                                   write_chrome_trace])
+def test_writers_leave_the_old_file_on_a_full_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   write) -> None:
+    """The disk fills as the file is flushed: the previous file stays whole, nothing else is left."""
+    trace = _trace()
+    path = tmp_path / "out"
+    path.write_text("previous run")
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(atomicio.os, "fsync", full)
+    with pytest.raises(OSError, match="No space left"):
+        write(trace, path)
+    assert path.read_text() == "previous run"
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+    monkeypatch.undo()
+    write(trace, path)
+    assert path.read_text() != "previous run" and [p.name for p in tmp_path.iterdir()] == ["out"]
