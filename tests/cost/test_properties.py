@@ -125,3 +125,16 @@ def test_depthwise_3x3_on_32x32_utilisation_is_scalesims() -> None:
     result = analytical_costs([layer], compat=True, dataflow="WS", array=(32, 32))
     assert result.macs[0] / (result.compute_cycles[0] * 1024) == np.float64(3136 * 9 / (3229 * 1024))
     assert round(100 * 3136 * 9 / (3229 * 1024), 2) == 0.85
+
+
+def test_rs_buffer_too_small_for_any_tile_is_not_cheaper() -> None:
+    """Hypothesis found it: 54 x 54, 6 x 6 filter, stride 3 on RS. With a 2 KiB buffer
+    (1,024 words per half) 3-row strips fit: 6 strips x 36 weights + 2,916 x 6 x 12 / 54
+    input words + 289 outputs = 4,393 bytes. With 1 KiB no tile fits, and the fallback to
+    the generic model (weights resident, everything once: 3,241) made it cheaper. Now the
+    smallest tile (2 output rows: 9 input rows, 9 strips) is charged: 9 x 36 + 2,916 x 9 x 9
+    / 54 + 289 = 4,987."""
+    layer = {"type": "conv", "H": 54, "W": 54, "C": 1, "K": 1, "R": 6, "S": 6, "stride": 3}
+    rs = {"dataflow": "RS", "array": (1, 1), "dram_gb_per_s": 16}
+    small, big = (analytical_costs([layer], global_buffer_kib=kib, **rs).dram_bytes[0] for kib in (1.0, 2.0))
+    assert (small, big) == (4987, 4393)
