@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import csv
 import errno
+import itertools
 import json
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.builders import long_and_fast, run, scenario, system
 from xrsim import atomicio
-from xrsim.sim.trace import write_timeline_csv
+from xrsim.sim.trace import ExecutionSlice, Trace, write_timeline_csv
 from xrsim.sim.trace_writers import (
     RECORD_COLUMNS,
     chrome_trace,
@@ -89,3 +93,28 @@ def test_writers_leave_the_old_file_on_a_full_disk(tmp_path: Path, monkeypatch: 
     monkeypatch.undo()
     write(trace, path)
     assert path.read_text() != "previous run" and [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def _back_to_back(bounds: list[float]) -> list[tuple[Decimal, Decimal]]:
+    """(ts, dur) of a track of slices [b0, b1), [b1, b2), ... as a viewer reads the JSON:
+    exact decimals."""
+    trace = Trace(scenario="s", system="h", models=("m",), sub_accelerators=("acc0",),
+                  slices_recorded=True)
+    trace.slices = [ExecutionSlice(0, "m", i, a, b) for i, (a, b) in enumerate(itertools.pairwise(bounds))]
+    events = json.loads(json.dumps(chrome_trace(trace)), parse_float=Decimal)["traceEvents"]
+    return [(Decimal(e["ts"]), Decimal(e["dur"])) for e in events if e["ph"] == "X"]
+
+
+def test_chrome_slices_end_where_the_next_begins() -> None:
+    """1.0006 -> 1.0011 us, then on: both ends round to 1.001 us; rounding the 0.5 ns
+    duration on its own gave 0.001 and a slice ending 1 ns into the next one."""
+    (ts0, dur0), (ts1, _) = _back_to_back([1.0006e-6, 1.0011e-6, 2e-6])
+    assert (ts0, dur0, ts1) == (Decimal("1.001"), Decimal("0"), Decimal("1.001"))
+
+
+@given(st.lists(st.floats(0, 10), min_size=2, max_size=30).map(sorted))
+def test_chrome_slices_on_a_track_never_overlap(bounds: list[float]) -> None:
+    spans = _back_to_back(bounds)
+    assert all(dur >= 0 for _, dur in spans)
+    for (ts, dur), (next_ts, _) in itertools.pairwise(spans):
+        assert ts + dur == next_ts  # back to back in the run: back to back in the file

@@ -76,8 +76,12 @@ def chrome_trace(trace: Trace) -> dict:
         spans = [(s.sub_index, f"{s.model}#{s.frame}", s.start_s, s.end_s,
                   {"model": s.model, "frame": s.frame}) for s in trace.execution_slices()]
     for tid, name, start, end, args in spans:
+        # The duration comes from the rounded end points (rounding start and duration each
+        # could end a slice 1 ns into the next one on its track): ts + dur is the rounded
+        # end exactly, and rounding keeps back-to-back slices back to back.
+        ts = _us(start)
         events.append({"ph": "X", "pid": pid, "tid": tid, "name": name, "cat": args["model"],
-                       "ts": _us(start), "dur": _us(end - start), "args": args})
+                       "ts": ts, "dur": round(_us(end) - ts, 3), "args": args})
     for r in trace.records:
         if r.dropped:
             events.append({"ph": "i", "s": "t", "pid": pid, "tid": drops_tid, "name": f"{r.model}#{r.frame}",
