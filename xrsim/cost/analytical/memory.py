@@ -102,8 +102,10 @@ def _rs_tile_search(shapes: LayerShapes, buffer_words: int) -> np.ndarray:
     N, C, K, P, Q = (x[:, None, None, None] for x in (shapes.N, shapes.C, shapes.K, shapes.P, shapes.Q))
     R, U, H, W = (x[:, None, None, None] for x in (shapes.R, shapes.U, shapes.H, shapes.W))
     def counts(dim: np.ndarray) -> np.ndarray:
-        """Block counts worth trying along a loop: splitting it finer than its size is idle."""
-        return _BLOCKS[max(1, int(dim.max(initial=1))) >= _BLOCKS]
+        """Block counts worth trying along a loop: powers of two up to the first at or above
+        the longest such loop among the rows, so that every row reaches blocks of one and
+        tries the same blocks whatever other layers share its model."""
+        return _BLOCKS[2 * max(1, int(dim.max(initial=1))) > _BLOCKS]
 
     n = ceil_div(N, counts(shapes.N)[None, :, None, None])
     e = np.maximum(ceil_div(P, counts(shapes.P)[None, None, :, None]), 1)
