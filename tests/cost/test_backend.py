@@ -181,3 +181,16 @@ def test_vector_layers_on_row_stationary_cost_without_warnings() -> None:
     result = analytical_costs([pool, add, GEMM64], dataflow="RS", array=(16, 16), pe_buffer_bytes=512)
     assert result.dram_bytes[:2].tolist() == [320.0, 200.0]
     assert np.all(result.latency_s > 0)
+
+
+def test_rs_pe_buffer_default_is_eyeriss_s() -> None:
+    """A spec that leaves pe_buffer_bytes out gets Eyeriss's 0.5 KB, not 0. RS buffer
+    traffic of a 3 x 3 conv, C 8, K 64, 16 x 16 input (14 x 14 outputs) on 32 x 32 PEs:
+    filter rows of 256 one-byte words / 3 = 85 filters per block, so inputs are read
+    ceil(64 / 85) = 1 time and partial sums 2 ceil(8 / 85) - 1 = 1 time:
+    2,048 + 4,608 weights + 12,544 = 19,200. With 0 B, blocks of one filter and one channel:
+    2,048 x 64 + 4,608 + 12,544 x 15 = 323,840, 17 x the accesses."""
+    conv = {"type": "conv", "H": 16, "W": 16, "C": 8, "K": 64, "R": 3, "S": 3}
+    assert single_sub_system(dataflow="RS").sub_accelerators[0].pe_buffer_bytes == 512
+    assert analytical_costs([conv], dataflow="RS").glb_accesses[0] == 19_200
+    assert analytical_costs([conv], dataflow="RS", pe_buffer_bytes=0).glb_accesses[0] == 323_840

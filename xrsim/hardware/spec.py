@@ -19,6 +19,11 @@ DATAFLOWS: tuple[str, ...] = ("WS", "OS", "RS", "IS")
 WsVariant = Literal["systolic", "nvdla"]
 Rate = Annotated[StrictFloat, Field(ge=1e-6, le=1e12)]
 """A bandwidth (words per cycle, GB/s): bounded so that every latency stays a finite number."""
+PE_BUFFER_BYTES_EYERISS = 512
+"""Per-PE scratchpad of Eyeriss, the row-stationary design: 0.5 KB of register file per PE
+in its dataflow study (Chen, Emer, Sze, ISCA 2016), 224 + 12 + 24 16-bit words = 520 B of
+filter, ifmap and psum scratchpads on the chip (Chen et al., JSSC 2017). With 0 B an RS
+array re-reads every input for every filter from the global buffer."""
 RS_OVERHEAD_CALIBRATED = 1.136
 """Eyeriss chip cycles / ideal cycles on its active PEs, mean over AlexNet CONV1-5
 (docs/cost_model.md shows the calibration)."""
@@ -47,7 +52,11 @@ class SubAccelerator(BaseModel):
     )
     clock_ghz: Annotated[StrictFloat, Field(gt=0, le=1e3)] = 1.0
     word_bits: int = Field(default=8, ge=1, strict=True)
-    pe_buffer_bytes: int = Field(default=0, ge=0, strict=True)
+    pe_buffer_bytes: int = Field(
+        default=PE_BUFFER_BYTES_EYERISS, ge=0, strict=True,
+        description="PE-local scratchpad bytes per PE; RS keeps filter rows and partial sums "
+                    "there (the systolic forms do not use it). Default: Eyeriss's 0.5 KB",
+    )
     global_buffer_kib: StrictFloat = Field(gt=0, le=2.0**40)
     noc_words_per_cycle: Rate
     vector_lanes: StrictInt | None = Field(
