@@ -204,6 +204,7 @@ def test_model_file_name_must_match(tmp_path: Path, capsys: pytest.CaptureFixtur
     [
         (["run", "--hardware", "xrbench-9k-Z"], ["hardware", "unknown hardware 'xrbench-9k-Z'"]),
         (["run", "--scenario", "vr_racing"], ["scenario", "unknown scenario 'vr_racing'"]),
+        (["run", "--hardware", "h" * 300], ["hardware", "unknown hardware 'hhhhhhhh", "built-in ones"]),
         (["run", "--scenario", "no/such.yaml"], ["no/such.yaml", "no such scenario file"]),
         (["run", "--costs", "magic"], ["costs", "unknown cost backend 'magic'"]),
         (["run", "--duration-s", "-1"], ["duration_s", "must be a finite number > 0"]),

@@ -7,6 +7,7 @@ validation error becomes one SpecError that names the file and the field.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import re
 from pathlib import Path
 from typing import Any, TypeVar
@@ -192,7 +193,8 @@ def resolve_ref(ref: str | Path, folder: Path, kind: str) -> Path:
             raise SpecError(path, None, f"no such {kind} file")
         return path
     path = folder / f"{text}.yaml"
-    if is_file(path):
-        return path
+    with contextlib.suppress(SpecError):  # a name too long for a file name is no built-in one
+        if is_file(path):
+            return path
     known = ", ".join(sorted(p.stem for p in folder.glob("*.yaml")))
     raise SpecError(None, kind, f"unknown {kind} '{text}'; built-in ones: {known} (or give a path)")
