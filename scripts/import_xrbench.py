@@ -4,7 +4,7 @@ into xrsim's own files: workloads/models, workloads/scenarios, hardware_specs an
 
 Run by hand, once, by a developer who has the reference's data:
 
-    python scripts/import_xrbench.py --source ../shared/xrbench
+    python scripts/import_xrbench.py --source PATH/TO/XRBENCH-DATA
 
 xrsim itself never reads the reference's files; this script documents where its
 built-in suite came from and regenerates it exactly.
@@ -73,6 +73,8 @@ def layer_line(layer: dict) -> str:
              f"C: {d['C']}", f"K: {d['K']}", f"R: {d['R']}", f"S: {d['S']}"]
     if d["N"] != 1:
         parts.append(f"batch: {d['N']}")
+    if d["R"] > d["Y"] or d["S"] > d["X"]:  # the reference counts such a layer as 0 MACs
+        parts.append("empty: true")
     return "  - {" + ", ".join(parts) + "}\n"
 
 

@@ -187,11 +187,27 @@ def test_counts_are_strict_integers(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert status == 2 and "sub_accelerators[0].num_pes: Input should be a valid integer" in err
 
 
-def test_degenerate_only_model_costs_nothing(capsys: pytest.CaptureFixture[str]) -> None:
-    """A filter larger than its input has no output: 0 MACs, 0 cycles, utilisation 0."""
-    assert main(["costs", "--layer", "conv:H=2,W=2,C=1,K=1,R=3,S=3", "--json"]) == 0
-    out = json.loads(capsys.readouterr().out)
-    assert out["macs"] == 0 and out["cycles"] == 0 and out["utilisation"] == 0
+def test_a_filter_larger_than_its_input_is_refused(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """It would have no outputs, cost 0 s and 0 J and score 100: refused, naming the file,
+    the layer's field path and its name, by validate, run and a one-off costs --layer."""
+    bad = GOOD_MODEL + "  - {name: big, type: conv, H: 8, W: 8, C: 8, K: 8, R: 11, S: 11}\n"
+    path = write(tmp_path, "models/tiny.yaml", bad)
+    scn = write(tmp_path, "scenarios/sc.yaml", scenario_text("  - {model: tiny, fps: 30}\n"))
+    for args in (["validate", str(path)], ["run", "--scenario", str(scn)]):
+        status, err = run_cli(args, capsys)
+        assert status == 2 and err.count("\n") == 0, err
+        assert f"{path}: layers[1].conv: layer 'big': its 11 x 11 filter does not fit" in err, err
+    status, err = run_cli(["costs", "--layer", "conv:H=2,W=2,C=1,K=1,R=3,S=3"], capsys)
+    assert status == 2 and "--layer: layer 'conv': its 3 x 3 filter does not fit" in err, err
+
+
+def test_an_empty_layer_marked_as_such_validates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """As the reference's layers are: 0 MACs for that layer, 7,776 for the other."""
+    marked = GOOD_MODEL + "  - {name: big, type: pool, H: 8, W: 8, C: 8, R: 11, S: 11, empty: true}\n"
+    path = write(tmp_path, "models/tiny.yaml", marked)
+    assert main(["validate", str(path)]) == 0
+    assert "7,776 MACs" in capsys.readouterr().out
 
 
 def test_model_file_name_must_match(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -207,6 +223,7 @@ def test_model_file_name_must_match(tmp_path: Path, capsys: pytest.CaptureFixtur
     [
         (["run", "--hardware", "xrbench-9k-Z"], ["hardware", "unknown hardware 'xrbench-9k-Z'"]),
         (["run", "--scenario", "vr_racing"], ["scenario", "unknown scenario 'vr_racing'"]),
+        (["run", "--hardware", "h" * 300], ["hardware", "unknown hardware 'hhhhhhhh", "built-in ones"]),
         (["run", "--scenario", "no/such.yaml"], ["no/such.yaml", "no such scenario file"]),
         (["run", "--costs", "magic"], ["costs", "unknown cost backend 'magic'"]),
         (["run", "--duration-s", "-1"], ["duration_s", "should be greater than 0 (got -1.0)"]),
@@ -366,3 +383,47 @@ def test_a_spec_of_another_kind_is_named_as_such(tmp_path: Path, capsys: pytest.
     hw = write(tmp_path, "hw.yaml", GOOD_HW)
     status, err = run_cli(["run", "--scenario", str(hw)], capsys)
     assert status == 2 and err == f"xrsim: error: {hw}: is a hardware spec, not a scenario spec"
+
+
+LONG_NAME = "a" * 300 + ".yaml"  # longer than any file system's 255-byte name limit
+SPEC_OPTIONS = [["validate"], ["run", "--hardware"], ["run", "--scenario"], ["run", "--config"]]
+
+
+@pytest.mark.parametrize("option", SPEC_OPTIONS)
+@pytest.mark.parametrize(("content", "needle"), [
+    (bytes(range(256)) * 4, "NUL bytes (a binary file"),
+    (b"\x89PNG\r\n\x1a\n" + b"\xff" * 64, "not UTF-8 text (byte 0 is 0x89)"),
+    ("name: hw\n".encode("utf-16"), "UTF-16 text (it starts with a UTF-16 byte-order mark)"),
+    ("name: hw\n".encode("utf-16-le"), "NUL bytes"),
+])
+def test_a_file_that_is_not_utf8_text(tmp_path: Path, capsys: pytest.CaptureFixture[str], option: list[str],
+                                      content: bytes, needle: str) -> None:
+    path = tmp_path / "spec.yaml"
+    path.write_bytes(content)
+    status, err = run_cli([*option, str(path)], capsys)
+    assert status == 2 and err.count("\n") == 0, err
+    assert f"{path}: {needle}" in err, err
+
+
+@pytest.mark.parametrize("option", [["validate"], ["run", "--config"]])
+def test_an_endless_file_is_not_read_to_the_end(capsys: pytest.CaptureFixture[str],
+                                                option: list[str]) -> None:
+    """/dev/zero used to fill memory (MemoryError); a spec reader stops after 4 MiB."""
+    status, err = run_cli([*option, "/dev/zero"], capsys)
+    assert status == 2 and err.endswith("/dev/zero: larger than 4 MiB: not a spec file"), err
+
+
+@pytest.mark.parametrize("option", SPEC_OPTIONS)
+def test_a_file_name_too_long_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                       option: list[str]) -> None:
+    path = tmp_path / LONG_NAME
+    status, err = run_cli([*option, str(path)], capsys)
+    assert status == 2 and err.count("\n") == 0, err
+    assert str(path) in err and "File name too long" in err, err
+
+
+def test_a_model_name_too_long_for_a_file_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A scenario's model is looked up as <name>.yaml: a 300-character name is named, exit 2."""
+    scn = write(tmp_path, "scenarios/sc.yaml", scenario_text(f"  - {{model: {'m' * 300}, fps: 30}}\n"))
+    status, err = run_cli(["run", "--scenario", str(scn)], capsys)
+    assert status == 2 and err.count("\n") == 0 and "File name too long" in err and "m" * 300 in err, err

@@ -25,10 +25,37 @@ def test_reference_encoding_conv() -> None:
     assert layer.output_elems == 32 * 158 * 98
 
 
-def test_degenerate_reference_layer_has_no_macs() -> None:
+def test_empty_reference_layer_has_no_macs() -> None:
     """A filter larger than its input (R > Y), as a few reference layers have: 0 MACs."""
-    layer = ConvLayer(name="d", H=2, W=2, C=8, K=8, R=3, S=3)
-    assert layer.degenerate and layer.macs == 0 and layer.output_elems == 0
+    layer = ConvLayer(name="d", H=2, W=2, C=8, K=8, R=3, S=3, empty=True)
+    assert layer.macs == 0 and layer.output_elems == 0 and layer.vector_ops == 0
+
+
+@pytest.mark.parametrize(("cls", "fields", "needle"), [
+    # 8 + 2 * 0 < 11: no output row; padding 2 gives (8 + 4 - 11) + 1 = 2
+    (ConvLayer, {"H": 8, "W": 8, "C": 3, "K": 8, "R": 11, "S": 11},
+     "its 11 x 11 filter does not fit its 8 x 8 input with padding 0"),
+    # only the width is short: ceil((5 - 3) / 2) = 1
+    (ConvLayer, {"H": 8, "W": 3, "C": 3, "K": 8, "R": 3, "S": 5, "padding": 0}, "padding >= 1"),
+    (ConvLayer, {"H": 4, "W": 4, "C": 3, "K": 8, "R": 9, "S": 9, "padding": 1}, "padding >= 3"),
+    (PoolLayer, {"H": 2, "W": 2, "C": 8, "R": 3, "S": 3}, "its 3 x 3 pool window does not fit"),
+])
+def test_a_window_larger_than_its_input_is_refused(cls: type, fields: dict, needle: str) -> None:
+    with pytest.raises(ValueError, match="layer 'x'") as info:
+        cls(name="x", **fields)
+    assert needle in str(info.value) and "'empty: true'" in str(info.value)
+
+
+def test_the_padding_asked_for_is_enough() -> None:
+    """The padding the message suggests makes the layer valid: 4 + 2 * 3 - 9 + 1 = 2 rows."""
+    assert ConvLayer(name="x", H=4, W=4, C=3, K=8, R=9, S=9, padding=3).out_h == 2
+
+
+def test_empty_flag_on_a_layer_with_outputs_is_refused() -> None:
+    with pytest.raises(ValueError, match="says 'empty: true' but has 6 x 6 outputs"):
+        ConvLayer(name="x", H=8, W=8, C=3, K=8, R=3, S=3, empty=True)
+    with pytest.raises(ValueError, match="says 'empty: true' but has 4 x 4 outputs"):
+        PoolLayer(name="x", H=8, W=8, C=3, R=2, S=2, empty=True)
 
 
 def test_strided_padded_conv() -> None:

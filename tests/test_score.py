@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
-from helpers import scenario
 
+from tests.builders import scenario
 from xrsim.metrics.xrbench_score import energy_score, realtime_score, xrbench_score
 from xrsim.sim.trace import InferenceRecord, Trace
 from xrsim.workload.model import Accuracy, Model
@@ -33,7 +33,7 @@ def test_scenario_score_by_hand() -> None:
     0.6 J -> EN 0.8 and 0.6; QoE 2/3; S_a = (0.8 + 0.3) / 3 * 2/3 = 0.24444.
     b: never logged -> 0. c: one frame 1 ms late (RT 1/(1+e^15)), 0 J -> EN 1.
     Score = 100 * (0.24444 + 0 + RT_c) / 3."""
-    sc = scenario([("a", 30), ("b", 30), ("c", 30)])
+    sc = scenario([{"model": "a", "fps": 30}, {"model": "b", "fps": 30}, {"model": "c", "fps": 30}])
     trace = Trace(scenario="hand", system="hw", models=("a", "b", "c"), sub_accelerators=("acc0",))
     trace.records += [
         rec("a", 0, 10.0, 33.0, 0.3),
@@ -55,7 +55,7 @@ def test_scenario_score_by_hand() -> None:
 
 
 def test_accuracy_term_applies_when_declared() -> None:
-    sc = scenario([("a", 30)])
+    sc = scenario([{"model": "a", "fps": 30}])
     model = Model(name="a", accuracy=Accuracy(target=0.8, achieved=0.6),
                   layers=sc.models["a"].layers)
     sc = type(sc)(spec=sc.spec, models={"a": model})
@@ -65,7 +65,7 @@ def test_accuracy_term_applies_when_declared() -> None:
 
 
 def test_k_and_e_max_are_configurable() -> None:
-    sc = scenario([("a", 30)])
+    sc = scenario([{"model": "a", "fps": 30}])
     trace = Trace(scenario="hand", system="hw", models=("a",), sub_accelerators=("acc0",))
     trace.records.append(rec("a", 0, 34.0, 33.0, 1.0))
     s = xrbench_score(trace, sc, k_per_ms=1.0, e_max_j=2.0)

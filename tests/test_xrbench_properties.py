@@ -5,10 +5,10 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 
-from helpers import hand_table, scenario, system
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.builders import hand_table, scenario, system
 from xrsim.sim.xrbench_engine import run_xrbench
 
 MARGIN_S = 0.01e-3  # the reference retires an inference up to 0.01 ms before it completes
@@ -21,14 +21,14 @@ def cases(draw: st.DrawFn):
     fps = [draw(st.sampled_from([10, 15, 30, 45, 60])) for _ in names]
     cascade = []
     if n_models >= 2 and draw(st.booleans()):
-        cascade = [("m0", "m1", draw(st.sampled_from([0.3, 1.0])))]
+        cascade = [{"from": "m0", "to": "m1", "probability": draw(st.sampled_from([0.3, 1.0]))}]
     n_subs = draw(st.integers(1, 3))
-    hw = system(["WS", "OS", "RS"][:n_subs])
-    costs = {
-        (m, f"acc{i}"): (draw(st.integers(500, 40_000)) * 1e-6, draw(st.floats(0, 0.5)))
+    hw = system(dataflows=["WS", "OS", "RS"][:n_subs])
+    costs = {  # one layer each: 0.5 to 40 ms in whole microseconds, 0 to 500 mJ
+        (m, f"acc{i}"): [(draw(st.integers(500, 40_000)) / 1000, draw(st.floats(0, 500)), 0)]
         for m in names for i in range(n_subs)
     }
-    sc = scenario(list(zip(names, fps, strict=True)), cascade)
+    sc = scenario([{"model": m, "fps": f} for m, f in zip(names, fps, strict=True)], cascades=cascade)
     return sc, hw, costs, draw(st.integers(0, 2**16))
 
 
@@ -48,9 +48,9 @@ def test_invariants(case) -> None:
             assert r.sub_index is None and r.energy_j == 0.0
             assert r.completion_s > r.deadline_s  # only late frames are dropped
             continue
-        latency, energy = costs[(r.model, hw.sub_accelerators[r.sub_index].name)]
+        latency = table.latency_s(r.model, r.sub_index)
         assert abs((r.completion_s - r.dispatch_s) - latency) < 1e-6  # float32 ms clock
-        assert r.energy_j == energy
+        assert r.energy_j == table.energy_j(r.model, r.sub_index)
         per_sub[r.sub_index].append((r.dispatch_s, r.completion_s))
     for intervals in per_sub.values():
         intervals.sort()

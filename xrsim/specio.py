@@ -6,6 +6,8 @@ validation error becomes one SpecError that names the file and the field.
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import re
 from pathlib import Path
 from typing import Any, TypeVar
@@ -50,12 +52,45 @@ StrictLoader.add_implicit_resolver(
     list("-+0123456789"))
 
 
+MAX_SPEC_BYTES = 4 * 2**20
+"""No spec comes near this (the largest built-in one is 30 KB); reading stops here, so
+that /dev/zero or a huge file given by mistake fails at once instead of filling memory."""
+
+
+def read_text(path: Path) -> str:
+    """A spec file's text: UTF-8 (a leading byte-order mark is allowed), at most
+    MAX_SPEC_BYTES; every failure is a SpecError naming the file."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_SPEC_BYTES + 1)
+    except OSError as exc:
+        raise SpecError(path, None, f"cannot read file ({exc.strerror or exc})") from None
+    if len(data) > MAX_SPEC_BYTES:
+        raise SpecError(path, None, f"larger than {MAX_SPEC_BYTES // 2**20} MiB: not a spec file")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise SpecError(path, None, "UTF-16 text (it starts with a UTF-16 byte-order mark): save it as UTF-8")
+    if b"\0" in data:
+        raise SpecError(path, None, "NUL bytes (a binary file, or UTF-16 text without a byte-order "
+                        "mark): a spec is a UTF-8 YAML file")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SpecError(path, None, f"not UTF-8 text (byte {exc.start} is 0x{data[exc.start]:02x}): "
+                        "a spec is a UTF-8 YAML file") from None
+
+
+def is_file(path: Path) -> bool:
+    """Path.is_file, but a name the system cannot even look up (too long) is a SpecError
+    naming it rather than an OSError without a file name."""
+    try:
+        return path.is_file()
+    except OSError as exc:
+        raise SpecError(path, None, f"cannot read file ({exc.strerror or exc})") from None
+
+
 def read_yaml(path: Path) -> Any:
     """Parse a YAML file strictly; every failure is a SpecError naming the file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SpecError(path, None, f"cannot read file ({exc.strerror})") from None
+    text = read_text(path)
     try:
         return yaml.load(text, Loader=StrictLoader)
     except SpecError as exc:
@@ -187,11 +222,12 @@ def resolve_ref(ref: str | Path, folder: Path, kind: str) -> Path:
     text = str(ref)
     if isinstance(ref, Path) or text.endswith((".yaml", ".yml")) or "/" in text or "\\" in text:
         path = Path(ref)
-        if not path.is_file():
+        if not is_file(path):
             raise SpecError(path, None, f"no such {kind} file")
         return path
     path = folder / f"{text}.yaml"
-    if path.is_file():
-        return path
+    with contextlib.suppress(SpecError):  # a name too long for a file name is no built-in one
+        if is_file(path):
+            return path
     known = ", ".join(sorted(p.stem for p in folder.glob("*.yaml")))
     raise SpecError(None, kind, f"unknown {kind} '{text}'; built-in ones: {known} (or give a path)")

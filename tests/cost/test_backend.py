@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from costkit import costs, model, system
 
+from tests.builders import analytical_costs, layer_model, single_sub_system
 from xrsim.cost import CostTable, get_cost_model
 from xrsim.cost.analytical import AnalyticalCostModel
 from xrsim.cost.analytical import model as model_module
-from xrsim.cost.analytical.cache import CACHE_ENV, CostCache
+from xrsim.cost.analytical.cache import CostCache
 from xrsim.cost.analytical.shapes import layer_shapes
 from xrsim.hardware import load_hardware
 from xrsim.workload.library import load_model
@@ -26,22 +26,22 @@ def test_gemm_latency_by_hand_and_the_overlap_knob() -> None:
     # are not overlapped: 2,048 + max(632, 12,288 - 3,072 = 9,216) + 1,024 = 12,288.
     # NoC unlimited.
     hw = {"dataflow": "WS", "array": (32, 32), "dram_gb_per_s": 1.0, "energy_table": "xrbench-maestro"}
-    perfect = costs([GEMM64], **hw)
+    perfect = analytical_costs([GEMM64], **hw)
     assert int(perfect.compute_cycles[0]) == 632
     assert perfect.dram_bytes[0] == 12_288
     assert perfect.cycles[0] == pytest.approx(2_048 + 9_216 + 1_024)
     assert perfect.latency_s[0] == pytest.approx(12_288e-9)
     assert perfect.bound == ("dram",)
-    serial = costs([GEMM64], overlap=0.0, **hw)
+    serial = analytical_costs([GEMM64], overlap=0.0, **hw)
     assert serial.cycles[0] == pytest.approx(2_048 + 9_216 + 632 + 1_024, abs=0.05)  # + NoC 0.02
-    half = costs([GEMM64], overlap=0.5, **hw)
+    half = analytical_costs([GEMM64], overlap=0.5, **hw)
     assert half.cycles[0] == pytest.approx(2_048 + 9_216 + 316 + 1_024, abs=0.05)
 
 
 def test_gemm_energy_by_hand_with_the_xrbench_table() -> None:
     # MACs 262,144 x 2.88 pJ; PE-local 3 per MAC x 1.584 pJ; buffer: ifmap T*Sr*Fc = 8,192,
     # filter Sr*Sc = 4,096, ofmap T*Sc*Fr = 8,192 words x 17.28 pJ; DRAM 12,288 B x 216 pJ.
-    result = costs([GEMM64], dataflow="WS", array=(32, 32), energy_table="xrbench-maestro")
+    result = analytical_costs([GEMM64], dataflow="WS", array=(32, 32), energy_table="xrbench-maestro")
     expected_pj = 262_144 * 2.88 + 3 * 262_144 * 1.584 + 20_480 * 17.28 + 12_288 * 216
     assert result.energy_j[0] == pytest.approx(expected_pj * 1e-12)
 
@@ -50,41 +50,41 @@ def test_a_memory_bound_layer_shows_as_memory_bound() -> None:
     # a GEMV streams 4 MB of weights for 4 M MACs: on 4096 PEs with a 16 GB/s link the
     # DRAM takes ~260 us, the array ~1 us
     gemv = {"type": "gemm", "M": 1, "N": 2048, "K": 2048}
-    result = costs([gemv], dataflow="WS", num_pes=4096, dram_gb_per_s=16, global_buffer_kib=512)
+    result = analytical_costs([gemv], dataflow="WS", num_pes=4096, dram_gb_per_s=16, global_buffer_kib=512)
     assert result.bound == ("dram",)
     assert result.latency_s[0] == pytest.approx(result.dram_bytes[0] / 16e9, rel=0.01)
     assert result.utilisation[0] < 0.01
 
 
 def test_a_noc_bound_layer_shows_as_noc_bound() -> None:
-    result = costs([GEMM64], dataflow="WS", array=(32, 32), noc_words_per_cycle=0.5)
+    result = analytical_costs([GEMM64], dataflow="WS", array=(32, 32), noc_words_per_cycle=0.5)
     assert result.bound == ("noc",)
 
 
 def test_vector_layers_cost_lane_time_and_traffic() -> None:
     # 1 M elements, 2 ops each, on 64 lanes: 32,768 cycles; 2 M bytes at 1 TB/s: 2,000
     add = {"type": "elementwise", "elements": 1 << 20, "operands": 1, "ops_per_element": 2}
-    fast = costs([add], dataflow="OS", array=(32, 64), dram_gb_per_s=1000)
+    fast = analytical_costs([add], dataflow="OS", array=(32, 64), dram_gb_per_s=1000)
     assert fast.bound == ("vector",)
     assert fast.macs[0] == 0
     assert fast.dram_bytes[0] == 2 << 20
-    slow = costs([add], dataflow="OS", array=(32, 64), dram_gb_per_s=1)
+    slow = analytical_costs([add], dataflow="OS", array=(32, 64), dram_gb_per_s=1)
     assert slow.bound == ("dram",)
     pool = {"type": "pool", "H": 8, "W": 8, "C": 4, "R": 2, "S": 2}
-    assert costs([pool]).energy_j[0] > 0
+    assert analytical_costs([pool]).energy_j[0] > 0
 
 
 def test_an_empty_layer_costs_nothing() -> None:
     # the XRBench encoding has filters larger than their input: 0 MACs, nothing to move
-    empty = {"type": "conv", "H": 2, "W": 2, "C": 8, "K": 8, "R": 3, "S": 3}
-    result = costs([empty, GEMM64])
+    empty = {"type": "conv", "H": 2, "W": 2, "C": 8, "K": 8, "R": 3, "S": 3, "empty": True}
+    result = analytical_costs([empty, GEMM64])
     assert result.latency_s[0] == 0 and result.energy_j[0] == 0 and result.bound[0] == "none"
     assert result.latency_s[1] > 0
 
 
 def test_identical_layers_are_costed_once(monkeypatch: pytest.MonkeyPatch) -> None:
     layers = [GEMM64, {"type": "gemm", "M": 8, "N": 8, "K": 8}] * 50
-    m = model(*layers)
+    m = layer_model(*layers)
     shapes = layer_shapes(m)
     assert len(shapes) == 2
     seen: list[int] = []
@@ -95,7 +95,7 @@ def test_identical_layers_are_costed_once(monkeypatch: pytest.MonkeyPatch) -> No
         return real(shapes, *args, **kwargs)
 
     monkeypatch.setattr(model_module, "cost_shapes", spy)
-    hw = system()
+    hw = single_sub_system()
     result = AnalyticalCostModel().model_cost(m, hw.sub_accelerators[0], hw)
     assert seen == [2]
     assert len(result.layers) == 100
@@ -103,38 +103,29 @@ def test_identical_layers_are_costed_once(monkeypatch: pytest.MonkeyPatch) -> No
     assert result.latency_s == pytest.approx(50 * result.layers.latency_s[:2].sum())
 
 
-def test_cache_hits_in_memory_and_on_disk(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
-    m, hw = model(GEMM64), system()
+def test_cache_hits_and_misses(monkeypatch: pytest.MonkeyPatch) -> None:
+    m, hw = layer_model(GEMM64), single_sub_system()
     sub = hw.sub_accelerators[0]
-    first = AnalyticalCostModel(cache_dir=tmp_path).model_cost(m, sub, hw)
-    assert len(list(tmp_path.glob("*.npz"))) == 1
+    backend = AnalyticalCostModel()
+    first = backend.model_cost(m, sub, hw)
 
     def boom(*args, **kwargs):
         raise AssertionError("recomputed despite a cached result")
 
     monkeypatch.setattr(model_module, "cost_shapes", boom)
-    again = AnalyticalCostModel(cache_dir=tmp_path).model_cost(m, sub, hw)  # fresh memory: disk
+    again = backend.model_cost(m, sub, hw)
     assert again.latency_s == first.latency_s and again.energy_j == first.energy_j
     renamed = sub.model_copy(update={"name": "other"})  # the name is not part of the key
-    assert AnalyticalCostModel(cache_dir=tmp_path).model_cost(m, renamed, hw).sub_accelerator == "other"
+    assert backend.model_cost(m, renamed, hw).sub_accelerator == "other"
     with pytest.raises(AssertionError, match="recomputed"):  # any spec change misses
         bigger = sub.model_copy(update={"global_buffer_kib": 1.0})
-        AnalyticalCostModel(cache_dir=tmp_path).model_cost(m, bigger, hw)
-
-
-def test_cache_is_memory_only_unless_asked(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(CACHE_ENV, raising=False)
-    assert CostCache().directory is None
-    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "c"))
-    m, hw = model(GEMM64), system()
-    AnalyticalCostModel().model_cost(m, hw.sub_accelerators[0], hw)
-    assert len(list((tmp_path / "c").glob("*.npz"))) == 1
+        backend.model_cost(m, bigger, hw)
 
 
 def test_energy_table_and_mode_are_part_of_the_key() -> None:
     cache = CostCache()
-    m = model(GEMM64)
-    a, b = system(energy_table="accelergy-65nm"), system(energy_table="xrbench-maestro")
+    m = layer_model(GEMM64)
+    a, b = single_sub_system(energy_table="accelergy-65nm"), single_sub_system(energy_table="xrbench-maestro")
     ea = AnalyticalCostModel(cache=cache).model_cost(m, a.sub_accelerators[0], a).energy_j
     eb = AnalyticalCostModel(cache=cache).model_cost(m, b.sub_accelerators[0], b).energy_j
     assert ea != eb
@@ -162,8 +153,8 @@ def test_nvdla_ws_beats_im2col_ws_on_channel_deep_3x3() -> None:
     # partial fold - and the C = 3 first layer is the opposite case (GROUND_TRUTH 8.3)
     deep = {"type": "conv", "H": 30, "W": 30, "C": 64, "K": 64, "R": 3, "S": 3}
     first = {"type": "conv", "H": 66, "W": 66, "C": 3, "K": 64, "R": 3, "S": 3}
-    nv = costs([deep, first], dataflow="WS", ws_variant="nvdla", array=(64, 64))
-    im = costs([deep, first], dataflow="WS", ws_variant="systolic", array=(64, 64))
+    nv = analytical_costs([deep, first], dataflow="WS", ws_variant="nvdla", array=(64, 64))
+    im = analytical_costs([deep, first], dataflow="WS", ws_variant="systolic", array=(64, 64))
     assert nv.compute_cycles[0] < im.compute_cycles[0]
     assert nv.compute_cycles[1] > im.compute_cycles[1]
 
@@ -175,6 +166,31 @@ def test_attention_operands_do_not_use_the_weight_scratchpads() -> None:
     gemm = {"type": "gemm", "M": 512, "N": 512, "K": 512}
     attention = {"type": "attention_matmul", "M": 512, "N": 512, "K": 512}
     hw = {"dataflow": "RS", "array": (12, 14), "global_buffer_kib": 16, "pe_buffer_bytes": 4096}
-    g, a = costs([gemm], **hw), costs([attention], **hw)
+    g, a = analytical_costs([gemm], **hw), analytical_costs([attention], **hw)
     assert a.macs[0] == g.macs[0]
     assert a.dram_bytes[0] > g.dram_bytes[0]
+
+
+@pytest.mark.filterwarnings("error")
+def test_vector_layers_on_row_stationary_cost_without_warnings() -> None:
+    """Pool and elementwise layers have no loop nest; RS's tile search used to run on their
+    zero rows too and divide by zero. Their DRAM traffic is each operand once, in one-byte
+    words: pool 4 x 8 x 8 in + 4 x 4 x 4 out = 320; elementwise 100 in + 100 out = 200."""
+    pool = {"type": "pool", "H": 8, "W": 8, "C": 4, "R": 2, "S": 2}
+    add = {"type": "elementwise", "elements": 100}
+    result = analytical_costs([pool, add, GEMM64], dataflow="RS", array=(16, 16), pe_buffer_bytes=512)
+    assert result.dram_bytes[:2].tolist() == [320.0, 200.0]
+    assert np.all(result.latency_s > 0)
+
+
+def test_rs_pe_buffer_default_is_eyeriss_s() -> None:
+    """A spec that leaves pe_buffer_bytes out gets Eyeriss's 0.5 KB, not 0. RS buffer
+    traffic of a 3 x 3 conv, C 8, K 64, 16 x 16 input (14 x 14 outputs) on 32 x 32 PEs:
+    filter rows of 256 one-byte words / 3 = 85 filters per block, so inputs are read
+    ceil(64 / 85) = 1 time and partial sums 2 ceil(8 / 85) - 1 = 1 time:
+    2,048 + 4,608 weights + 12,544 = 19,200. With 0 B, blocks of one filter and one channel:
+    2,048 x 64 + 4,608 + 12,544 x 15 = 323,840, 17 x the accesses."""
+    conv = {"type": "conv", "H": 16, "W": 16, "C": 8, "K": 64, "R": 3, "S": 3}
+    assert single_sub_system(dataflow="RS").sub_accelerators[0].pe_buffer_bytes == 512
+    assert analytical_costs([conv], dataflow="RS").glb_accesses[0] == 19_200
+    assert analytical_costs([conv], dataflow="RS", pe_buffer_bytes=0).glb_accesses[0] == 323_840

@@ -55,7 +55,7 @@ def test_model_costs_json_table_and_csv(capsys, tmp_path) -> None:
     assert main(["costs", "--hardware", "xrbench-4k-K", "--model", "KD_res8_narrow", "--csv", str(path)]) == 0
     text = capsys.readouterr().out
     assert "conv1" in text and "total: latency" in text and "compute" in text
-    rows = list(csv.DictReader(path.open()))
+    rows = list(csv.DictReader(path.read_text().splitlines()))
     assert [r["name"] for r in rows] == [*(f"conv{i}" for i in range(1, 8)), "fc1", "TOTAL"]
     assert {"macs", "cycles", "bound", "utilisation", "energy_j"} <= set(rows[0])
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from costkit import costs
 
+from tests.builders import analytical_costs
 from xrsim.cost.analytical.row_stationary import rs_active_pes
 from xrsim.hardware.spec import RS_OVERHEAD_CALIBRATED
 
@@ -28,7 +28,7 @@ EYERISS = {"dataflow": "RS", "num_pes": 168, "array": (12, 14), "clock_ghz": 0.2
 
 
 def test_alexnet_macs_are_the_chip_table_s() -> None:
-    result = costs(ALEXNET_B4, **EYERISS)
+    result = analytical_costs(ALEXNET_B4, **EYERISS)
     assert result.macs.tolist() == [421_660_800, 895_795_200, 598_081_536, 448_561_152, 299_040_768]
 
 
@@ -41,7 +41,7 @@ def test_eyeriss_active_pes_exact() -> None:
 
 def test_eyeriss_latency_within_15_percent_with_calibrated_overhead() -> None:
     chip_ms = np.array([16.5, 39.2, 21.8, 16.0, 10.0])
-    result = costs(ALEXNET_B4, **EYERISS)
+    result = analytical_costs(ALEXNET_B4, **EYERISS)
     assert EYERISS.get("rs_overhead") is None  # the default is the calibrated factor
     assert set(result.bound) == {"compute"}
     np.testing.assert_allclose(result.latency_s * 1e3, chip_ms, rtol=0.15)
@@ -50,7 +50,7 @@ def test_eyeriss_latency_within_15_percent_with_calibrated_overhead() -> None:
 def test_ideal_rs_is_optimistic_by_at_most_20_percent() -> None:
     # section 8.8 item 3: with no overhead, within -20 % ... 0 % of the chip
     chip_ms = np.array([16.5, 39.2, 21.8, 16.0, 10.0])
-    ratio = costs(ALEXNET_B4, **{**EYERISS, "rs_overhead": 1.0}).latency_s * 1e3 / chip_ms
+    ratio = analytical_costs(ALEXNET_B4, **{**EYERISS, "rs_overhead": 1.0}).latency_s * 1e3 / chip_ms
     assert np.all((ratio >= 0.80) & (ratio <= 1.0))
 
 
@@ -73,21 +73,21 @@ VGG02_5 = {"type": "conv", "H": 56, "W": 56, "padding": 1, "C": 128, "K": 256, "
 
 def test_timeloop_eyeriss_like_energies_within_30_percent() -> None:
     # 59.28 uJ (C3 M32 112^2, 10,838,016 MACs) and 2764.38 uJ (VGG02 layer 5)
-    result = costs([C3_M32, VGG02_5], **TIMELOOP)
+    result = analytical_costs([C3_M32, VGG02_5], **TIMELOOP)
     assert result.macs.tolist() == [10_838_016, 924_844_032]
     np.testing.assert_allclose(result.energy_j * 1e6, [59.28, 2764.38], rtol=0.30)
 
 
 def test_vgg02_layer5_cycles_are_macs_over_168() -> None:
     # Timeloop's mapping reaches 100 % utilisation: 5,505,024 cycles
-    result = costs([VGG02_5], **TIMELOOP)
+    result = analytical_costs([VGG02_5], **TIMELOOP)
     assert int(result.compute_cycles[0]) == 5_505_024
 
 
 def test_c3_m32_rs_formula_is_optimistic_against_timeloop() -> None:
     # Documented gap (section 8.8 item 5): the formula finds 168 active PEs (64,512 cycles),
     # Timeloop's constrained mapper 126 (86,016 cycles).
-    cycles = int(costs([C3_M32], **TIMELOOP).compute_cycles[0])
+    cycles = int(analytical_costs([C3_M32], **TIMELOOP).compute_cycles[0])
     assert cycles == 10_838_016 // 168
     assert cycles < 86_016
 
@@ -115,7 +115,7 @@ ISCA16_HW = {"dataflow": "RS", "num_pes": 256, "clock_ghz": 0.2, "word_bits": 16
              "energy_table": "eyeriss-65nm-normalised"}
 
 def _isca16(layer: str) -> tuple[float, float, float]:
-    result = costs([ISCA16_LAYERS[layer]], **ISCA16_HW)
+    result = analytical_costs([ISCA16_LAYERS[layer]], **ISCA16_HW)
     macs = float(result.macs[0])
     # normalised table: DRAM 200 per 16-bit word (100 per byte), RF 1 per access
     dram = float(result.dram_bytes[0]) * 100

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from costkit import costs, model
 
+from tests.builders import analytical_costs, layer_model
 from xrsim.cli import main
 from xrsim.cost.analytical.scalesim import scalesim_extent
 from xrsim.cost.analytical.shapes import layer_shapes
@@ -53,7 +53,7 @@ def test_the_table_has_all_thirty_cases() -> None:
 
 @pytest.mark.parametrize(("layer", "dataflow", "expected"), CASES)
 def test_compute_cycles_match_scalesim(layer: dict, dataflow: str, expected: int) -> None:
-    result = costs([layer], compat=True, dataflow=dataflow, array=(32, 32), num_pes=1024)
+    result = analytical_costs([layer], compat=True, dataflow=dataflow, array=(32, 32), num_pes=1024)
     assert int(result.compute_cycles[0]) == expected
 
 
@@ -61,7 +61,7 @@ def test_alexnet_conv1_golden_counters() -> None:
     # GROUND_TRUTH.md section 6.2 (SCALE-Sim v2 test/golden_trace, WS 32 x 32):
     # 112,283 cycles; SRAM reads IFMAP 3,294,225, filter 34,848; OFMAP writes 3,484,800;
     # mapping efficiency 94.53125 %; overall utilisation 91.683 %.
-    shapes = layer_shapes(model(ALEX[1]))
+    shapes = layer_shapes(layer_model(ALEX[1]))
     counts = systolic_counts(shapes, "WS", 32, 32, compat=True)
     assert int(counts.cycles[0]) == 112_283
     assert int(counts.ifmap_reads[0]) == 3_294_225
@@ -74,7 +74,7 @@ def test_alexnet_conv1_golden_counters() -> None:
 def test_gemm_os_sram_counts_match_v3_golden() -> None:
     # GROUND_TRUTH.md section 3.3: GEMM 256 x 128 x 256, OS, 32 x 32 -> reads 262,144 /
     # 262,144, writes 34,816 (SCALE-Sim v3 golden; 32,768 outputs + 32 folds x 64 quirk)
-    counts = systolic_counts(layer_shapes(model(gemm(256, 128, 256))), "OS", 32, 32, compat=True)
+    counts = systolic_counts(layer_shapes(layer_model(gemm(256, 128, 256))), "OS", 32, 32, compat=True)
     assert (int(counts.ifmap_reads[0]), int(counts.filter_reads[0]), int(counts.ofmap_writes[0])) == (
         262_144, 262_144, 34_816)
 
@@ -83,21 +83,21 @@ def test_depthwise_as_groups_is_the_sum_of_scalesim_channel_layers() -> None:
     # SCALE-Sim emulates a depthwise layer as one single-channel layer per channel ('DP');
     # 32 channels of the 3 x 3 on 58^2 case cost 32 x 3,229 cycles there.
     dw = {**conv(58, 3, 32, 32), "groups": 32}
-    result = costs([dw], compat=True, dataflow="WS", array=(32, 32))
+    result = analytical_costs([dw], compat=True, dataflow="WS", array=(32, 32))
     assert int(result.compute_cycles[0]) == 32 * 3_229
 
 
 def test_attention_heads_cost_one_gemm_each() -> None:
     # 12 heads of the Q.K^T case (section 3.5: 4,059 cycles on WS) are 12 independent GEMMs
     att = {"type": "attention_matmul", "M": 196, "N": 196, "K": 64, "heads": 12}
-    result = costs([att], compat=True, dataflow="WS", array=(32, 32))
+    result = analytical_costs([att], compat=True, dataflow="WS", array=(32, 32))
     assert int(result.compute_cycles[0]) == 12 * 4_059
 
 
 def test_os_paper_form_adds_one_array_height_per_fold() -> None:
     # SCALE-Sim paper: OS folds take 2Ar + Ac + T - 2 (scale-sim-v3 issue #4); the code
     # Ar + Ac + T - 2. GEMM 64^3 on 32 x 32: 4 full folds -> 4 x (64 + 32 + 64 - 2) = 632.
-    shapes = layer_shapes(model(gemm(64, 64, 64)))
+    shapes = layer_shapes(layer_model(gemm(64, 64, 64)))
     paper = systolic_counts(shapes, "OS", 32, 32, compat=False)
     assert int(paper.cycles[0]) == 4 * (2 * 32 + 32 + 64 - 2)
     code = systolic_counts(shapes, "OS", 32, 32, compat=True)
@@ -108,7 +108,7 @@ def test_partial_folds_pay_only_used_rows_outside_compat() -> None:
     # GEMV M1 N1000 K512 WS on 32 x 32 (Sr 512, Sc 1000, T 1): 16 row folds of 32 rows,
     # 32 column folds of 31 full + one of 8 columns. Sum of (2 r + c - 2 + T) over folds:
     # 2 x 512 x 32 + 1000 x 16 + 512 x (1 - 2) = 32,768 + 16,000 - 512 = 48,256.
-    counts = systolic_counts(layer_shapes(model(gemm(1, 1000, 512))), "WS", 32, 32)
+    counts = systolic_counts(layer_shapes(layer_model(gemm(1, 1000, 512))), "WS", 32, 32)
     assert int(counts.cycles[0]) == 48_256
     assert counts.cycles[0] < 48_639  # SCALE-Sim charges the full 32 columns to the last fold
 

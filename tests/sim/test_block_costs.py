@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from tests.sim.conftest import HandCosts, scenario, system
+from tests.builders import HandCosts, scenario, system
 from xrsim.cost.base import CostTable
 from xrsim.sim.block_costs import BlockTable
 from xrsim.sim.job import Job

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.sim.conftest import log, ms, run, scenario, system
+from tests.builders import log, ms, run, scenario, system
 from xrsim.cost import CostTable, get_cost_model
 from xrsim.errors import SpecError
 from xrsim.hardware import load_hardware

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from tests.sim.conftest import log, run, scenario, system
+from tests.builders import log, run, scenario, system
 from xrsim.errors import SpecError
 from xrsim.sim.config import SimConfig
 

@@ -12,21 +12,18 @@ from __future__ import annotations
 
 import pytest
 
-from tests.sim.conftest import log, ms, run, scenario, system
+from tests.builders import log, long_and_fast, ms, run, scenario, system
 from xrsim.cost import CostTable, get_cost_model
 from xrsim.errors import SpecError
 from xrsim.hardware import load_hardware
 from xrsim.sim.block_costs import BlockTable
 from xrsim.workload import load_scenario
 
-USES = [{"model": "long", "fps": 10}, {"model": "fast", "fps": 60, "phase_ms": 3}]
-LAYERS = {"long": 4, "fast": 1}
-COSTS = {"long": [(5, 1, 0)] * 4, "fast": [(2, 1, 0)]}
 FAST_DEADLINE_MS = round(3 + 1000 / 60, 6)
 
 
 def _run(**options: object):
-    return run(scenario(USES, LAYERS), system(1), COSTS, duration_ms=10, scheduler="edf", **options)
+    return long_and_fast(scheduler="edf", **options)
 
 
 def test_a_60fps_frame_interrupts_a_long_model_at_a_block_boundary() -> None:

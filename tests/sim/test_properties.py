@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.sim.conftest import HandCosts, run, scenario, system
+from tests.builders import HandCosts, run, scenario, system
 from xrsim.cost.base import CostTable
 from xrsim.sim.config import SimConfig
 from xrsim.sim.placement import placement_names

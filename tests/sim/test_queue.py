@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.sim.conftest import HandCosts, scenario, system
+from tests.builders import HandCosts, scenario, system
 from xrsim.cost.base import CostTable
 from xrsim.sim.block_costs import BlockTable
 from xrsim.sim.job import Job

@@ -27,7 +27,7 @@ import functools
 
 import pytest
 
-from tests.sim.conftest import log, run, scenario, system
+from tests.builders import log, run, scenario, system
 from xrsim.sim.schedulers import scheduler_names
 
 USES = [

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from tests.sim.conftest import log, ms, run, scenario, system
+from tests.builders import log, ms, run, scenario, system
 from xrsim.metrics.stats import run_stats
 from xrsim.metrics.xrbench_score import xrbench_score
 from xrsim.sim.sources import build_sources, draw_jitter, frame_count

@@ -15,6 +15,7 @@ from pathlib import Path
 from xrsim.cost.base import CostModel, ModelCost, register_cost_model
 from xrsim.errors import SpecError
 from xrsim.hardware.spec import HardwareSystem, SubAccelerator
+from xrsim.specio import read_text
 from xrsim.workload.model import Model
 
 DEFAULT_TABLE = Path(__file__).resolve().parent / "data" / "xrbench_maestro_costs.csv"
@@ -25,10 +26,7 @@ Key = tuple[str, int, float, str]
 
 @cache
 def _read_table(path: Path) -> dict[Key, tuple[float, float]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SpecError(path, None, f"cannot read cost table ({exc.strerror})") from None
+    text = read_text(path)
     rows: dict[Key, tuple[float, float]] = {}
     reader = csv.DictReader(text.splitlines())
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]

@@ -36,6 +36,11 @@ BufferKib = Annotated[StrictFloat, Field(gt=0, le=2.0**40)]
 Lanes = Annotated[StrictInt, Field(ge=1)]
 RsOverhead = Annotated[StrictFloat, Field(ge=1.0)]
 Overlap = Annotated[StrictFloat, Field(ge=0.0, le=1.0)]
+PE_BUFFER_BYTES_EYERISS = 512
+"""Per-PE scratchpad of Eyeriss, the row-stationary design: 0.5 KB of register file per PE
+in its dataflow study (Chen, Emer, Sze, ISCA 2016), 224 + 12 + 24 16-bit words = 520 B of
+filter, ifmap and psum scratchpads on the chip (Chen et al., JSSC 2017). With 0 B an RS
+array re-reads every input for every filter from the global buffer."""
 RS_OVERHEAD_CALIBRATED = 1.136
 """Eyeriss chip cycles / ideal cycles on its active PEs, mean over AlexNet CONV1-5
 (docs/cost_model.md shows the calibration)."""
@@ -80,7 +85,11 @@ class SubAccelerator(BaseModel):
     )
     clock_ghz: ClockGhz = 1.0
     word_bits: WordBits = 8
-    pe_buffer_bytes: PeBufferBytes = 0
+    pe_buffer_bytes: PeBufferBytes = Field(
+        default=PE_BUFFER_BYTES_EYERISS,
+        description="PE-local scratchpad bytes per PE; RS keeps filter rows and partial sums "
+                    "there (the systolic forms do not use it). Default: Eyeriss's 0.5 KB",
+    )
     global_buffer_kib: BufferKib
     noc_words_per_cycle: Rate
     vector_lanes: Lanes | None = Field(

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xrsim import units
+from xrsim.atomicio import atomic_write
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,8 +146,8 @@ TIMELINE_COLUMNS = (
 def write_timeline_csv(trace: Trace, path: Path) -> None:
     """The XRBench reference's timeline CSV: completed inferences only, in log order, times
     in ms and energy in the reference's "mJ" (see ``xrsim.units``), so that the two can be
-    compared row for row."""
-    with open(path, "w", newline="", encoding="utf-8") as handle:
+    compared row for row. Written atomically: whole, or not at all."""
+    with atomic_write(path, newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(TIMELINE_COLUMNS)
         for r in trace.completed():

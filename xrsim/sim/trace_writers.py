@@ -2,7 +2,8 @@
 trace JSON (one track per sub-accelerator; open it in https://ui.perfetto.dev).
 
 Files keep SI units and say so in their keys (``release_s``), except the Chrome trace,
-whose format counts microseconds."""
+whose format counts microseconds. Every file is written atomically (``xrsim.atomicio``):
+whole, or not at all."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dataclasses import asdict, fields
 from pathlib import Path
 
 from xrsim import units
+from xrsim.atomicio import atomic_write
 from xrsim.sim.trace import BlockRecord, InferenceRecord, Trace
 
 RECORD_COLUMNS = tuple(f.name for f in fields(InferenceRecord))
@@ -21,7 +23,7 @@ BLOCK_COLUMNS = ("model", "frame", "block", "first_layer", "end_layer", "sub_ind
 
 def write_records_csv(trace: Trace, path: Path) -> None:
     """Every inference record, completed and dropped, in log order."""
-    with open(path, "w", newline="", encoding="utf-8") as handle:
+    with atomic_write(path, newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(RECORD_COLUMNS)
         for r in trace.records:
@@ -36,7 +38,7 @@ def _block_row(b: BlockRecord) -> list[object]:
 def write_blocks_csv(trace: Trace, path: Path) -> None:
     """Every layer block (recorded with ``record_blocks``), in the order they ended; layers
     [first_layer, end_layer) of the model ran in it."""
-    with open(path, "w", newline="", encoding="utf-8") as handle:
+    with atomic_write(path, newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(BLOCK_COLUMNS)
         writer.writerows(_block_row(b) for b in trace.blocks)
@@ -44,7 +46,7 @@ def write_blocks_csv(trace: Trace, path: Path) -> None:
 
 def write_jsonl(trace: Trace, path: Path) -> None:
     """One JSON object a line: ``{"kind": "inference", ...}`` then ``{"kind": "block", ...}``."""
-    with open(path, "w", encoding="utf-8") as handle:
+    with atomic_write(path) as handle:
         for r in trace.records:
             handle.write(json.dumps({"kind": "inference", **asdict(r)}) + "\n")
         for b in trace.blocks:
@@ -74,8 +76,12 @@ def chrome_trace(trace: Trace) -> dict:
         spans = [(s.sub_index, f"{s.model}#{s.frame}", s.start_s, s.end_s,
                   {"model": s.model, "frame": s.frame}) for s in trace.execution_slices()]
     for tid, name, start, end, args in spans:
+        # The duration comes from the rounded end points (rounding start and duration each
+        # could end a slice 1 ns into the next one on its track): ts + dur is the rounded
+        # end exactly, and rounding keeps back-to-back slices back to back.
+        ts = _us(start)
         events.append({"ph": "X", "pid": pid, "tid": tid, "name": name, "cat": args["model"],
-                       "ts": _us(start), "dur": _us(end - start), "args": args})
+                       "ts": ts, "dur": round(_us(end) - ts, 3), "args": args})
     for r in trace.records:
         if r.dropped:
             events.append({"ph": "i", "s": "t", "pid": pid, "tid": drops_tid, "name": f"{r.model}#{r.frame}",
@@ -84,4 +90,5 @@ def chrome_trace(trace: Trace) -> dict:
 
 
 def write_chrome_trace(trace: Trace, path: Path) -> None:
-    path.write_text(json.dumps(chrome_trace(trace)), encoding="utf-8")
+    with atomic_write(path) as handle:
+        json.dump(chrome_trace(trace), handle)

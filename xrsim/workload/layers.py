@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, Field, StrictBool, ValidationInfo, field_validator, model_validator
 
 from xrsim.specio import SPEC_CONFIG
 
@@ -49,6 +49,29 @@ class LoopNest:
 def _out_size(size: int, padding: int, window: int, stride: int) -> int:
     """Outputs along one axis; a window larger than the padded input gives none."""
     return max(0, (size + 2 * padding - window) // stride + 1)
+
+
+EMPTY_DESCRIPTION = ("the R x S window is larger than the padded input, so the layer has no "
+                     "outputs and costs nothing - as the XRBench reference encodes a few layers; "
+                     "without it such a layer is refused as a mistake")
+
+
+def _check_window(layer: ConvLayer | PoolLayer, window: str) -> None:
+    """A window larger than its padded input leaves no outputs, 0 MACs and a free layer,
+    which would score perfectly: almost always a typo or a missing padding, so such a layer
+    is refused unless its spec says ``empty: true`` - a flag refused on a layer that is not."""
+    if layer.out_h and layer.out_w:
+        if layer.empty:
+            raise ValueError(f"layer '{layer.name}' says 'empty: true' but has "
+                             f"{layer.out_h} x {layer.out_w} outputs")
+        return
+    if not layer.empty:
+        padding = max(-(-(layer.R - layer.H) // 2), -(-(layer.S - layer.W) // 2))
+        raise ValueError(
+            f"layer '{layer.name}': its {layer.R} x {layer.S} {window} does not fit its "
+            f"{layer.H} x {layer.W} input with padding {layer.padding}, so it has no outputs "
+            f"and would cost nothing; give padding >= {padding}, or 'empty: true' if it is "
+            "meant to compute nothing")
 
 
 class _Layer(BaseModel):
@@ -92,7 +115,8 @@ class ConvLayer(_Layer):
     """2-D convolution. H and W are the INPUT sizes without padding (as SCALE-Sim and
     MAESTRO take them); C and K are the layer's total channels and ``groups`` divides both,
     as in PyTorch (depthwise: groups = C = K). The XRBench reference's encoding is stride 1,
-    padding 0; a filter larger than its input gives an empty output (0 MACs), as there."""
+    padding 0; a filter larger than its input gives an empty output (0 MACs), as there, and
+    must be marked ``empty: true``."""
 
     type: Literal["conv"] = "conv"
     H: PosInt
@@ -105,6 +129,7 @@ class ConvLayer(_Layer):
     padding: NonNegInt = 0
     groups: PosInt = 1
     batch: PosInt = 1
+    empty: StrictBool = Field(default=False, description=EMPTY_DESCRIPTION)
 
     @field_validator("groups")
     @classmethod
@@ -122,9 +147,10 @@ class ConvLayer(_Layer):
     def out_w(self) -> int:
         return _out_size(self.W, self.padding, self.S, self.stride)
 
-    @property
-    def degenerate(self) -> bool:
-        return self.out_h == 0 or self.out_w == 0
+    @model_validator(mode="after")
+    def _filter_fits(self) -> ConvLayer:
+        _check_window(self, "filter")
+        return self
 
     def loop_nest(self) -> LoopNest:
         return LoopNest(
@@ -261,6 +287,12 @@ class PoolLayer(_Layer):
     stride: PosInt | None = None
     padding: NonNegInt = 0
     batch: PosInt = 1
+    empty: StrictBool = Field(default=False, description=EMPTY_DESCRIPTION)
+
+    @model_validator(mode="after")
+    def _window_fits(self) -> PoolLayer:
+        _check_window(self, "pool window")
+        return self
 
     @property
     def _stride(self) -> int:

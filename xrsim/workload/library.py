@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from xrsim.errors import SpecError
-from xrsim.specio import builtin_dir, expect_kind, read_yaml, resolve_ref, validate_spec
+from xrsim.specio import builtin_dir, expect_kind, is_file, read_yaml, resolve_ref, validate_spec
 from xrsim.workload.model import Model
 from xrsim.workload.scenario import Scenario, ScenarioSpec
 
@@ -71,8 +71,7 @@ def load_scenario_file(path: Path, model_dirs: Sequence[Path] = ()) -> Scenario:
     dirs = _model_dirs(path, [Path(d) for d in model_dirs])
     models: dict[str, Model] = {}
     for i, use in enumerate(spec.models):
-        found = next((d / f"{use.model}.yaml" for d in dirs if (d / f"{use.model}.yaml").is_file()),
-                     None)
+        found = next((d / f"{use.model}.yaml" for d in dirs if is_file(d / f"{use.model}.yaml")), None)
         if found is None:
             raise SpecError(
                 path,

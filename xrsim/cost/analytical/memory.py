@@ -79,15 +79,33 @@ def rs_dram_words(shapes: LayerShapes, buffer_words: int) -> np.ndarray:
     row strip). Partial sums stay in the buffer across the channel blocks, so outputs are
     written once; an ifmap tile without all channels is re-fetched for every filter block.
     Tile sizes are searched over powers-of-two block counts (k the largest that fits);
-    the fewest words win. A layer whose smallest tile does not fit, or whose second operand
-    is an activation held in the buffer (attention), falls back to ``dram_words``.
+    the fewest words win; if even the smallest tile does not fit, it is charged as if it
+    did (a smaller buffer never moves fewer words than a larger one). A layer whose second
+    operand is an activation held in the buffer (attention) falls back to ``dram_words``,
+    and so do vector and empty layers (the tile search runs only on the rows it applies
+    to: their zero dimensions would divide by zero).
     """
+    generic = dram_words(shapes, buffer_words, buffer_words)
+    rs = (shapes.weights_stationary == 1) & shapes.is_mac & (shapes.macs > 0)
+    if not rs.any():
+        return generic.astype(np.int64)
+    best = _rs_tile_search(LayerShapes(matrix=shapes.matrix[rs], inverse=np.arange(int(rs.sum()))),
+                           buffer_words)
+    out = generic.astype(np.int64)
+    out[rs] = best
+    return out
+
+
+def _rs_tile_search(shapes: LayerShapes, buffer_words: int) -> np.ndarray:
+    """``rs_dram_words`` of MAC rows with weights and work."""
     g = np.maximum(shapes.G, 1)
     N, C, K, P, Q = (x[:, None, None, None] for x in (shapes.N, shapes.C, shapes.K, shapes.P, shapes.Q))
     R, U, H, W = (x[:, None, None, None] for x in (shapes.R, shapes.U, shapes.H, shapes.W))
     def counts(dim: np.ndarray) -> np.ndarray:
-        """Block counts worth trying along a loop: splitting it finer than its size is idle."""
-        return _BLOCKS[max(1, int(dim.max(initial=1))) >= _BLOCKS]
+        """Block counts worth trying along a loop: powers of two up to the first at or above
+        the longest such loop among the rows, so that every row reaches blocks of one and
+        tries the same blocks whatever other layers share its model."""
+        return _BLOCKS[2 * max(1, int(dim.max(initial=1))) > _BLOCKS]
 
     n = ceil_div(N, counts(shapes.N)[None, :, None, None])
     e = np.maximum(ceil_div(P, counts(shapes.P)[None, None, :, None]), 1)
@@ -102,8 +120,8 @@ def rs_dram_words(shapes: LayerShapes, buffer_words: int) -> np.ndarray:
     # rows shared by two strips come twice; rows a stride skips are fetched all the same
     ifmap = np.maximum(i, ceil_div(i * strips * rows, np.maximum(H, 1)))
     passes = np.where(c == C, 1, ceil_div(K, np.maximum(k, 1)))
-    words = np.where(fits, w * ceil_div(N, n) * strips + ifmap * passes + o, np.inf)
-    best = words.reshape(len(shapes), -1).min(axis=1)
-    generic = dram_words(shapes, buffer_words, buffer_words)
-    rs = (shapes.weights_stationary == 1) & shapes.is_mac & (shapes.macs > 0) & np.isfinite(best)
-    return np.where(rs, g * np.where(np.isfinite(best), best, 0), generic).astype(np.int64)
+    words = (w * ceil_div(N, n) * strips + ifmap * passes + o).reshape(len(shapes), -1)
+    best = np.where(fits.reshape(len(shapes), -1), words, np.inf).min(axis=1)
+    # No tile fits: the smallest one (the last candidate) is charged as if it did, so that a
+    # smaller buffer never moves fewer words than a larger one that fits some tile.
+    return g * np.where(np.isfinite(best), best, words[:, -1])

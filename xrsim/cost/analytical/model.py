@@ -4,7 +4,6 @@ principles, vectorised over the unique layers of a model and cached by content."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -18,9 +17,6 @@ from xrsim.cost.base import CostModel, LayerCosts, ModelCost, register_cost_mode
 from xrsim.hardware.energy import EnergyTable
 from xrsim.hardware.spec import HardwareSystem, SubAccelerator
 from xrsim.workload.model import Model
-
-VERSION = "analytical-5"
-"""Bump when a formula changes: it is part of every cache key."""
 
 
 @dataclass(frozen=True)
@@ -112,21 +108,20 @@ class AnalyticalCostModel(CostModel):
 
     ``scalesim_compat`` makes the systolic compute cycles SCALE-Sim v2's exactly, and
     ``scalesim_paper`` its paper's form (OS drains in 2Ar + Ac - 2; implies the former);
-    ``cache_dir`` (or ``XRSIM_COST_CACHE``) also keeps results on disk.
+    ``cache`` may be shared between backends of one process.
     """
 
     def __init__(self, *, scalesim_compat: bool = False, scalesim_paper: bool = False,
-                 cache_dir: str | Path | None = None,
                  cache: CostCache | None = None) -> None:
         self.scalesim_compat = scalesim_compat or scalesim_paper
         self.scalesim_paper = scalesim_paper
-        self.cache = cache if cache is not None else CostCache(cache_dir)
+        self.cache = cache if cache is not None else CostCache()
 
     def layer_arrays(self, model: Model, sub: SubAccelerator, system: HardwareSystem) -> Arrays:
         """Per-layer results of ``model`` on ``sub``, aligned with ``model.layers``."""
         shapes = _shapes(model)
         table = system.energy
-        key = cache_key(VERSION, str(self.scalesim_compat), str(self.scalesim_paper), shapes.key_bytes(),
+        key = cache_key(str(self.scalesim_compat), str(self.scalesim_paper), shapes.key_bytes(),
                         sub.model_dump_json(exclude={"name"}), system.dram.model_dump_json(),
                         table.model_dump_json())
         rows = self.cache.get(key)
