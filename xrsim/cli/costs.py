@@ -14,12 +14,14 @@ import re
 from pathlib import Path
 from typing import Any
 
+from xrsim.atomicio import atomic_write
 from xrsim.cost import CostModel, ModelCost, cost_backends, get_cost_model
 from xrsim.cost.analytical import AnalyticalCostModel
 from xrsim.cost.analytical.scalesim import scalesim_layer
 from xrsim.cost.analytical.validation import validation_report
 from xrsim.errors import SpecError
 from xrsim.hardware import DATAFLOWS, HardwareSystem, SubAccelerator, load_hardware
+from xrsim.hardware.spec import PE_BUFFER_BYTES_EYERISS
 from xrsim.specio import validate_spec
 from xrsim.workload.layer_text import parse_layer
 from xrsim.workload.layers import ConvLayer
@@ -31,7 +33,6 @@ from xrsim.workload.model import Model
 # feeds every array edge PE each cycle.
 ONE_OFF_DRAM_GB_PER_S = 16.0
 ONE_OFF_BUFFER_KIB = 192
-ONE_OFF_PE_BUFFER_BYTES = 512
 UNBOUNDED = 1e12  # SCALE-Sim's CALC mode: no memory stalls
 
 
@@ -73,7 +74,7 @@ def _one_off_system(args: argparse.Namespace) -> HardwareSystem:
     given = ONE_OFF_DRAM_GB_PER_S if args.dram_gb_per_s is None else args.dram_gb_per_s
     dram = UNBOUNDED if calc else given
     sub = {"name": "array", "dataflow": "WS", "num_pes": rows * cols, "array": (rows, cols),
-           "global_buffer_kib": ONE_OFF_BUFFER_KIB, "pe_buffer_bytes": ONE_OFF_PE_BUFFER_BYTES,
+           "global_buffer_kib": ONE_OFF_BUFFER_KIB, "pe_buffer_bytes": PE_BUFFER_BYTES_EYERISS,
            "noc_words_per_cycle": UNBOUNDED if calc else rows + cols}
     return validate_spec(HardwareSystem, {
         "name": "one-off", "energy_table": args.energy_table or "accelergy-65nm",
@@ -130,7 +131,7 @@ def _write_csv(path: Path, cost: ModelCost) -> None:
              "dram_bytes": cost.dram_bytes if cost.dram_bytes is not None else ""}
     fields = list(rows[0]) if rows else list(total)
     try:
-        with open(path, "w", newline="", encoding="utf-8") as handle:
+        with atomic_write(path, newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
             writer.writeheader()
             writer.writerows(rows)
@@ -196,7 +197,8 @@ def cmd_validate_costs(args: argparse.Namespace) -> int:
     out = Path(args.out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
+        with atomic_write(out) as handle:
+            handle.write(text)
     except OSError as exc:
         raise SpecError(out, None, f"cannot write ({exc.strerror})") from None
     print(summary)
@@ -214,9 +216,11 @@ def add_cost_commands(subparsers: argparse._SubParsersAction) -> None:
     costs.add_argument("--layer", help="one layer: conv:H=..,W=..,C=..,K=..,R=..,S=..[,stride=..]"
                        "[,groups=..][,batch=..] (H, W inputs without padding; C, K totals) or "
                        "gemm:M=..,N=..,K=..")
-    costs.add_argument("--costs", default="analytical", help="cost backend: " + ", ".join(cost_backends()))
+    costs.add_argument("--costs", default="analytical",
+                       help="cost backend: " + ", ".join(cost_backends()) + " (default: analytical)")
     costs.add_argument("--sub", help="sub-accelerator of a multi-accelerator design (default: the first)")
-    costs.add_argument("--array", help="override the PE array, ROWSxCOLS (e.g. 32x32)")
+    costs.add_argument("--array", help="override the PE array, ROWSxCOLS (e.g. 32x32; a one-off layer: "
+                                       "32x32)")
     costs.add_argument("--dataflow", help="override the dataflow: " + ", ".join(DATAFLOWS))
     costs.add_argument("--ws-variant", choices=("systolic", "nvdla"), help="WS mapping (default: the spec's)")
     costs.add_argument("--clock-ghz", type=float, help="override the clock")
@@ -234,6 +238,9 @@ def add_cost_commands(subparsers: argparse._SubParsersAction) -> None:
     costs.set_defaults(handler=cmd_costs)
 
     val = subparsers.add_parser(
-        "validate-costs", help="compare the analytical model with the XRBench reference's MAESTRO costs")
+        "validate-costs", help="compare the analytical model with the XRBench reference's MAESTRO costs",
+        description="Cost every XRBench model on every Figure 5 sub-accelerator with the analytical "
+                    "model and compare it with the reference's MAESTRO costs (rank correlation, ratios); "
+                    "writes the page docs/validation.md holds.")
     val.add_argument("--out", default="docs/validation.md", help="page to write (default %(default)s)")
     val.set_defaults(handler=cmd_validate_costs)

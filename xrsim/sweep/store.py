@@ -20,6 +20,8 @@ from typing import IO, Any
 
 import numpy as np
 
+from xrsim.atomicio import atomic_write
+
 METRIC_COLUMNS = (
     "score", "rt", "en", "qoe", "frames", "completed", "dropped", "missed", "miss_rate", "drop_rate",
     "latency_p50_s", "latency_p90_s", "latency_p99_s", "latency_mean_s", "energy_per_frame_j",
@@ -30,12 +32,8 @@ SYNC_EVERY_S = 1.0
 
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` so that a reader sees the old file or the new, never half."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8", newline="") as handle:
+    with atomic_write(path, newline="") as handle:
         handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    tmp.replace(path)
 
 
 class ResultsLog:
