@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import doctest
+import re
 import shlex
 from pathlib import Path
 
@@ -55,6 +57,21 @@ def test_readme_example(command: str, expected: list[str], tmp_path: Path,
             continue
         assert line in actual[position:], f"README line not printed (in order): {line!r}"
         position = actual.index(line, position) + 1
+
+
+def sessions() -> list[str]:
+    """The README's Python sessions (```pycon blocks)."""
+    return re.findall(r"```pycon\n(.*?)```", README.read_text(), re.S)
+
+
+@pytest.mark.parametrize("session", sessions(), ids=lambda s: s.splitlines()[1][:50])
+def test_readme_python_session(session: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each Python session of the README prints what it shows, run as a doctest."""
+    monkeypatch.chdir(tmp_path)
+    test = doctest.DocTestParser().get_doctest(session, {}, "README", str(README), 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    runner.run(test)
+    assert runner.failures == 0 and runner.tries > 0
 
 
 def test_there_are_examples() -> None:
