@@ -154,15 +154,18 @@ def test_bad_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
 
 # -- executors ----------------------------------------------------------------------------------
 
-def test_serial_process_and_dask_agree(tmp_path: Path) -> None:
-    """The same sweep on every executor gives the same metrics for every key."""
+def test_serial_process_and_dask_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same sweep on every executor gives the same metrics for every key: in this
+    process, in forked and in spawned workers (which load every spec themselves), on Dask."""
     spec = write(tmp_path / "s.yaml", SMALL)
     serial = run_sweep(spec, out=tmp_path / "serial", executor=SerialExecutor())
-    process = run_sweep(spec, out=tmp_path / "process", workers=2)
+    forked = run_sweep(spec, out=tmp_path / "forked", workers=2)
+    monkeypatch.setenv("XRSIM_START_METHOD", "spawn")
+    spawned = run_sweep(spec, out=tmp_path / "spawned", workers=2)
     with open_executor("dask", workers=2) as (executor, _):
         dask = run_sweep(spec, out=tmp_path / "dask", executor=executor)
     assert len(serial) == 48 and all(r["status"] == "ok" for r in serial)
-    assert metrics_by_key(serial) == metrics_by_key(process) == metrics_by_key(dask)
+    assert metrics_by_key(serial) == metrics_by_key(forked) == metrics_by_key(spawned) == metrics_by_key(dask)
 
 
 def test_rows_are_the_runs_of_simulate(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
@@ -30,6 +31,20 @@ class SerialExecutor(Executor):
         return future
 
 
+def start_method() -> str:
+    """How pool workers start: as forks of the planning process on Linux, where they then
+    begin with xrsim imported and the sweep's specs loaded; spawned elsewhere (macOS and
+    Windows, where fork is unsafe or absent). ``XRSIM_START_METHOD`` overrides it; the
+    workers hold no state that depends on it, so results are the same either way."""
+    chosen = os.environ.get("XRSIM_START_METHOD")
+    if chosen:
+        if chosen not in multiprocessing.get_all_start_methods():
+            raise SpecError(None, "XRSIM_START_METHOD", f"unknown start method '{chosen}'; known: "
+                            + ", ".join(multiprocessing.get_all_start_methods()))
+        return chosen
+    return "fork" if sys.platform == "linux" else "spawn"
+
+
 def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
@@ -49,12 +64,13 @@ def open_executor(kind: str, workers: int | None = None, address: str | None = N
         return
     if kind == "process":
         count = workers or default_workers()
-        # spawn: the same start-up on every platform, and no fork of a process holding threads
-        with ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn")) as pool:
-            from xrsim.sweep.worker import warm_up
+        method = start_method()
+        with ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context(method)) as pool:
+            if method == "spawn":
+                from xrsim.sweep.worker import warm_up
 
-            for _ in range(count):  # start the workers' imports now, beside the caller's planning
-                pool.submit(warm_up)
+                for _ in range(count):  # start the workers' imports now, beside the caller's planning
+                    pool.submit(warm_up)
             yield pool, count
         return
     with ExitStack() as stack:
@@ -70,7 +86,7 @@ def _dask(stack: ExitStack, workers: int | None, address: str | None) -> tuple[E
     if address is None:
         cluster = stack.enter_context(LocalCluster(
             n_workers=workers or default_workers(), threads_per_worker=1, processes=True,
-            dashboard_address=None))
+            dashboard_address=":0"))  # a free port: never a clash with another cluster
         client = stack.enter_context(Client(cluster))
     else:
         try:

@@ -78,6 +78,9 @@ class Sweep:
     scenarios: list[Entry]
     axes: list[str]
     runs: list[PlannedRun]
+    systems: dict[tuple[str, str], HardwareSystem] = dataclasses.field(default_factory=dict)
+    """Each (design reference, overrides as JSON) of the runs, as planning built it: what a
+    worker would load, lent to workers that start as copies of this process."""
 
 
 def _shown(path: Path) -> str:
@@ -315,12 +318,15 @@ def plan_sweep(spec: _SweepBase, *, source: Path | None, out: Path) -> Sweep:
     resolved = _resolve_all(option_combos, scenarios, source)
     axes = [*option_values, *set_values]
     scenario_digests = [_digest(_content(s)) for s in scenarios]
+    systems: dict[tuple[str, str], HardwareSystem] = {}
     runs: list[PlannedRun] = []
     for design in designs:
         for combo, options, given in zip(combos, resolved, option_combos, strict=True):
             overrides = {k.removeprefix("set."): v for k, v in combo.items()
                          if k.startswith("set.") and v is not None}
             system, error = _overridden(design, overrides, source)
+            if system is not None:
+                systems[(design.ref, json.dumps(overrides))] = system
             design_digest = _digest(system.model_dump_json() if system is not None
                                     else f"{design.ref}\n{error}")
             for scenario, scenario_digest in zip(scenarios, scenario_digests, strict=True):
@@ -334,7 +340,8 @@ def plan_sweep(spec: _SweepBase, *, source: Path | None, out: Path) -> Sweep:
             raise SpecError(source, None, f"two runs are the same run ({twin.labels} and {run.labels}): "
                                           "give each value of an axis once")
     return Sweep(name=spec.name or (source.stem if source else "sweep"), source=source, spec=spec,
-                 designs=designs, generated=generated, scenarios=scenarios, axes=axes, runs=runs)
+                 designs=designs, generated=generated, scenarios=scenarios, axes=axes, runs=runs,
+                 systems=systems)
 
 
 def _overridden(design: Entry, overrides: dict[str, Any], source: Path | None

@@ -24,7 +24,7 @@ from xrsim.sweep.generate import design_yaml
 from xrsim.sweep.plan import PlannedRun, Sweep, plan_sweep
 from xrsim.sweep.spec import _SweepBase, load_sweep_spec, spec_from_mapping
 from xrsim.sweep.store import ResultsLog, runs_csv, summary_md, write_atomic
-from xrsim.sweep.worker import run_chunk
+from xrsim.sweep.worker import preload, run_chunk
 
 MAX_CHUNK = 32
 IN_FLIGHT_PER_WORKER = 3
@@ -172,6 +172,7 @@ def execute(sweep: Sweep, out: Path, executor: Executor, workers: int,
     if doomed:
         record([{"key": r.point.key, "status": "failed", "error": r.error, "wall_s": 0.0} for r in doomed])
     runnable = [r for r in todo if r.error is None]
+    preload(sweep)  # before the first task: a pool that forks starts its workers then
     futures: dict[Future[list[dict[str, Any]]], list[PlannedRun]] = {}
     chunks = iter(_chunks(runnable, workers))
     try:

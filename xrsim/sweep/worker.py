@@ -20,7 +20,7 @@ from xrsim.hardware import HardwareSystem, load_hardware
 from xrsim.hardware.overrides import apply_overrides
 from xrsim.options import RunOptions, resolve_options
 from xrsim.run import RunResult, simulate_resolved
-from xrsim.sweep.plan import RunPoint
+from xrsim.sweep.plan import RunPoint, Sweep
 from xrsim.workload import Scenario, load_scenario
 
 _DESIGNS: dict[tuple[str, str], HardwareSystem] = {}
@@ -75,6 +75,13 @@ def run_point(point: RunPoint) -> dict[str, Any]:
         outcome = {"status": "failed", "error": " ".join(f"{type(exc).__name__}: {exc}".split())}
     outcome["wall_s"] = time.perf_counter() - start
     return {"key": point.key, **outcome}
+
+
+def preload(sweep: Sweep) -> None:
+    """Lend this process the specs that planning loaded: workers forked from it (and runs
+    in it, serially) then load nothing."""
+    _DESIGNS.update(sweep.systems)
+    _SCENARIOS.update({e.ref: e.loaded for e in sweep.scenarios if isinstance(e.loaded, Scenario)})
 
 
 def warm_up() -> None:
