@@ -115,8 +115,18 @@ BAD_SPECS = [
     ("combine: zip\nscheduler: [edf, llf]\nset: {dram.bandwidth_gb_per_s: [1, 2, 3]}\n",
      "combine: zip needs every list to have one length"),
     ("combine: cartesian\n", "combine: Input should be 'grid' or 'zip'"),
-    ("seeds: 0\n", "seeds: a count must be >= 1"),
+    ("seeds: 0\n", "seeds: a count must be from 1 to 10,000,000, got 0"),
+    ("seeds: 1000000000000\n", "seeds: a count must be from 1 to 10,000,000"),  # no MemoryError
     ("seeds: [1, 1]\n", "seeds: a list must hold distinct seeds"),
+    ("seeds: [99999999999999999999999]\n", "seeds: a list must hold distinct seeds from 0 to "
+                                          "9223372036854775807"),  # what run --seed takes
+    ("scheduler: []\n", "scheduler: an empty list gives no runs"),
+    ("set: {dram.bandwidth_gb_per_s: []}\n", "set.dram.bandwidth_gb_per_s: an empty list gives no runs"),
+    ("name: ../../etc\n", "name: String should match pattern"),
+    ("seeds: 5000\nscheduler: [edf, llf, fcfs]\nset: {dram.bandwidth_gb_per_s: [1, 2, 3, 4, 5, 6, 7]}\n"
+     "granularity: [model, block:1, block:2, block:3, block:4, block:5, block:6, block:7, block:8, "
+     "block:9, block:10]\nwarmup_s: [0.0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09]\n",
+     "11,550,000 runs is more than a sweep takes (10,000,000)"),
     ("seed: 3\n", "seed: give seeds under 'seeds'"),
     ("seeds: [a]\n", "seeds"),
     ("designs: [xrbench-4k-A\n", "malformed YAML"),
@@ -417,3 +427,15 @@ duration_s: 0.2
                           timeout=120)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["score"] == row["score"]
+
+
+def test_an_override_that_breaks_a_design_keeps_its_runs_apart(tmp_path: Path) -> None:
+    """Each value of another axis is its own run, even on a design the override broke."""
+    spec = write(tmp_path / "s.yaml", "designs: [xrbench-4k-A, xrbench-8k-A]\nscenarios: [vr_gaming]\n"
+                                      "mode: xrbench\nset:\n  sub_accelerators.0.array: [[64, 64]]\n"
+                                      "  dram.bandwidth_gb_per_s: [16, 64]\n")
+    rows = run_sweep(spec, out=tmp_path / "o", executor=SerialExecutor())
+    assert len({r["key"] for r in rows}) == 4
+    assert sorted((r["design"], r["set.dram.bandwidth_gb_per_s"], r["status"]) for r in rows) == [
+        ("xrbench-4k-A", 16, "ok"), ("xrbench-4k-A", 64, "ok"),
+        ("xrbench-8k-A", 16, "failed"), ("xrbench-8k-A", 64, "failed")]

@@ -31,6 +31,10 @@ from xrsim.sweep.spec import _SweepBase, option_axes
 from xrsim.workload import Scenario, list_scenarios, load_scenario
 
 GLOB_CHARS = "*?["
+MAX_RUNS = 10_000_000
+"""Runs a sweep may plan: beyond this its plan alone would exhaust memory."""
+MAX_SEED = 2**63 - 1
+"""The largest seed ``run --seed`` takes, so that every row's command repeats it."""
 
 
 @dataclass(frozen=True)
@@ -204,11 +208,12 @@ def scenario_content(scenario: Scenario) -> str:
 
 def _seeds(spec: _SweepBase, source: Path | None) -> list[int]:
     if isinstance(spec.seeds, int):
-        if spec.seeds < 1:
-            raise SpecError(source, "seeds", f"a count must be >= 1, got {spec.seeds}")
+        if not 1 <= spec.seeds <= MAX_RUNS:
+            raise SpecError(source, "seeds", f"a count must be from 1 to {MAX_RUNS:,}, got {spec.seeds}")
         return list(range(spec.seeds))
-    if not spec.seeds or any(s < 0 for s in spec.seeds) or len(set(spec.seeds)) != len(spec.seeds):
-        raise SpecError(source, "seeds", "a list must hold distinct seeds >= 0")
+    if (not spec.seeds or any(not 0 <= s <= MAX_SEED for s in spec.seeds)
+            or len(set(spec.seeds)) != len(spec.seeds)):
+        raise SpecError(source, "seeds", f"a list must hold distinct seeds from 0 to {MAX_SEED}")
     return list(spec.seeds)
 
 
@@ -306,6 +311,10 @@ def plan_sweep(spec: _SweepBase, *, source: Path | None, out: Path) -> Sweep:
     scenarios = _scenarios(spec, base, source)
     seeds = _seeds(spec, source)
     option_values = option_axes(spec)
+    empty = [name for name, values in option_values.items() if not values]
+    empty += [f"set.{path}" for path, value in spec.set.items() if value == []]
+    if empty:
+        raise SpecError(source, empty[0], "an empty list gives no runs; give at least one value")
     if "seed" in option_values:
         raise SpecError(source, "seed", "give seeds under 'seeds' (a count or a list)")
     if CONFIG_OPTION in option_values:
@@ -317,6 +326,10 @@ def plan_sweep(spec: _SweepBase, *, source: Path | None, out: Path) -> Sweep:
                      for c in combos]
     resolved = _resolve_all(option_combos, scenarios, source)
     axes = [*option_values, *set_values]
+    planned = len(designs) * len(combos) * len(scenarios) * len(seeds)
+    if planned > MAX_RUNS:
+        raise SpecError(source, None, f"{planned:,} runs is more than a sweep takes ({MAX_RUNS:,}); "
+                                      "split it into several specs")
     scenario_digests = [_digest(_content(s)) for s in scenarios]
     systems: dict[tuple[str, str], HardwareSystem] = {}
     runs: list[PlannedRun] = []
@@ -328,7 +341,7 @@ def plan_sweep(spec: _SweepBase, *, source: Path | None, out: Path) -> Sweep:
             if system is not None:
                 systems[(design.ref, json.dumps(overrides))] = system
             design_digest = _digest(system.model_dump_json() if system is not None
-                                    else f"{design.ref}\n{error}")
+                                    else f"{design.ref}\n{json.dumps(overrides)}\n{error}")
             for scenario, scenario_digest in zip(scenarios, scenario_digests, strict=True):
                 for seed in seeds:
                     runs.append(_planned(design, scenario, seed, options, given, overrides, combo,

@@ -22,7 +22,9 @@ lives in an engine ``config`` file, which is an option too)."""
 
 class _SweepBase(BaseModel):
     model_config = SPEC_CONFIG
-    name: str | None = Field(default=None, min_length=1, description="default: the file's stem")
+    name: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$", description=(
+        "names the results folder out/<name>: letters, digits, '_', '-' and '.' (no path); "
+        "default: the file's stem"))
     description: str | None = None
     designs: list[str | dict[str, Any]] = Field(min_length=1)
     scenarios: str | list[str] = Field(min_length=1)
