@@ -439,3 +439,121 @@ def test_an_override_that_breaks_a_design_keeps_its_runs_apart(tmp_path: Path) -
     assert sorted((r["design"], r["set.dram.bandwidth_gb_per_s"], r["status"]) for r in rows) == [
         ("xrbench-4k-A", 16, "ok"), ("xrbench-4k-A", 64, "ok"),
         ("xrbench-8k-A", 16, "failed"), ("xrbench-8k-A", 64, "failed")]
+
+
+def test_one_sweep_at_a_time_per_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Two sweeps on one --out would run every run twice: the second is refused."""
+    from xrsim.sweep.store import folder_lock
+
+    spec = write(tmp_path / "s.yaml", "designs: [xrbench-4k-A]\nscenarios: [vr_gaming]\n")
+    out = tmp_path / "o"
+    out.mkdir()
+    with folder_lock(out):
+        assert main([str(spec), "--out", str(out), "--executor", "serial"]) == 2
+    assert "--out: another sweep is writing to this folder" in capsys.readouterr().err
+    assert main([str(spec), "--out", str(out), "--executor", "serial", "--quiet"]) == 0  # released
+    (tmp_path / "file").write_text("x")
+    assert main([str(spec), "--out", str(tmp_path / "file"), "--executor", "serial"]) == 2
+    assert "file: --out: is a file; the results go in a folder" in capsys.readouterr().err
+
+
+class BreakingExecutor(SerialExecutor):
+    """Runs two chunks, then behaves as a process pool whose worker died."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+        from concurrent.futures import Future
+        from concurrent.futures.process import BrokenProcessPool
+
+        self.calls += 1
+        if self.calls <= 2:
+            return super().submit(fn, *args, **kwargs)
+        if self.calls == 3:
+            future: Future = Future()
+            future.set_exception(BrokenProcessPool("a child process terminated abruptly"))
+            return future
+        raise BrokenProcessPool("a child process terminated abruptly")
+
+
+def test_a_dead_worker_fails_its_chunk_and_the_rest_wait(tmp_path: Path) -> None:
+    from xrsim.sweep.runner import execute
+
+    spec = write(tmp_path / "s.yaml", "designs: ['xrbench-4k-*']\nscenarios: [vr_gaming]\nmode: xrbench\n")
+    sweep, out = load_sweep(spec, tmp_path / "o")
+    outcome = execute(sweep, out, BreakingExecutor(), workers=1)
+    assert outcome.broken == "BrokenProcessPool: a child process terminated abruptly"
+    statuses = [r["status"] for r in log_rows(out)]
+    assert statuses == ["ok", "ok", "failed"]  # two chunks ran, the third died, ten never started
+    assert log_rows(out)[2]["error"] == ("worker failed: BrokenProcessPool: a child process terminated "
+                                         "abruptly")
+    rows = run_sweep(spec, out=out, executor="serial")  # the next invocation finishes the rest
+    assert len(rows) == 13 and all(r["status"] == "ok" for r in rows)
+
+
+def test_workers_end_with_a_killed_sweep(tmp_path: Path) -> None:
+    """SIGKILL of the sweep process leaves no orphaned pool worker behind."""
+    spec = write(tmp_path / "s.yaml", "designs: ['xrbench-8k-*']\nscenarios: [ar_gaming, vr_gaming]\n"
+                                      "scheduler: [edf, llf]\nduration_s: 10.0\n")
+    proc = subprocess.Popen([sys.executable, "-m", "xrsim.sweep", str(spec), "--out", str(tmp_path / "o"),
+                             "--workers", "2", "--quiet"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def children() -> set[int]:
+        found = set()
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == proc.pid:
+                found.add(int(stat.parent.name))
+        return found
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(children()) < 2:
+        time.sleep(0.05)
+    workers = children()
+    assert len(workers) >= 2
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in workers):
+        time.sleep(0.1)
+    alive = [pid for pid in workers if Path(f"/proc/{pid}/stat").exists()
+             and Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"]
+    assert alive == []
+
+
+def test_command_line_mistakes_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = write(tmp_path / "s.yaml", "designs: [xrbench-4k-A]\nscenarios: [vr_gaming]\n")
+    for argv, needle in ([[str(spec), "--workers", "abc"], "argument --workers: invalid int value: 'abc'"],
+                         [[str(spec), "--bogus"], "unrecognized arguments: --bogus"],
+                         [[str(spec), "--executor", "thread"], "argument --executor: invalid choice"]):
+        with pytest.raises(SystemExit) as exit_:
+            main(argv)
+        err = capsys.readouterr().err
+        assert exit_.value.code == 2 and err.count("\n") == 1 and needle in err, err
+    status = main([str(spec), "--executor", "dask", "--dask-address", "garbage",
+                   "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert status == 2 and err.count("\n") == 1
+    assert "--dask-address: cannot reach a Dask scheduler at garbage" in err
+
+
+def test_summary_ranks_configurations_with_failures_last() -> None:
+    from xrsim.sweep.store import best_configurations, summary_md
+
+    rows = [{"key": "1", "status": "ok", "design": "a", "scenario": "s", "seed": 0, "score": 90.0, "rt": 1.0,
+             "en": 0.9, "qoe": 1.0, "miss_rate": 0.0},
+            {"key": "2", "status": "failed", "design": "a", "scenario": "t", "seed": 0, "error": "boom"},
+            {"key": "3", "status": "ok", "design": "b", "scenario": "s", "seed": 0, "score": 50.0, "rt": 1.0,
+             "en": 0.5, "qoe": 1.0, "miss_rate": 0.0},
+            {"key": "4", "status": "ok", "design": "b", "scenario": "t", "seed": 0, "score": 40.0, "rt": 1.0,
+             "en": 0.4, "qoe": 1.0, "miss_rate": 0.0}]
+    text = summary_md("x", rows, [])
+    table = [line for line in text.splitlines() if line.startswith("| a |") or line.startswith("| b |")]
+    assert table[0].startswith("| b | 2 | 0 | 45.00 |") and table[1].startswith("| a | 2 | 1 | 90.00 |")
+    assert "Best: b (45.00)" in text
+    assert best_configurations(rows, []) == [("b", 45.0, 2)]

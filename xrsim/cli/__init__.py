@@ -10,20 +10,20 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
+from xrsim.arguments import EXIT_BAD_INPUT, ArgumentParser
 from xrsim.cli.costs import add_cost_commands
 from xrsim.cli.run import add_run_command
 from xrsim.cli.specs import add_spec_commands
 from xrsim.errors import SpecError
 
-EXIT_BAD_INPUT = 2
 Handler = Callable[[argparse.Namespace], int]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="xrsim", description=(
+    parser = ArgumentParser(prog="xrsim", description=(
         "Simulate ML accelerators serving extended-reality workloads and score them with "
         "XRBench. Sweeps of many designs: python -m xrsim.sweep SPEC."))
-    sub = parser.add_subparsers(dest="command")
+    sub = parser.add_subparsers(dest="command", parser_class=ArgumentParser)
     add_run_command(sub)
     add_spec_commands(sub)
     add_cost_commands(sub)

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from xrsim.arguments import ArgumentParser
 from xrsim.errors import SpecError
 from xrsim.sweep.executors import EXECUTORS, default_workers, open_executor
 from xrsim.sweep.plan import Sweep
@@ -24,7 +25,7 @@ SHOWN_IN_DRY_RUN = 5
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="python -m xrsim.sweep",
         description="Run every (design, scenario, option, seed) of an experiment spec and tabulate the "
                     "results. Runs already in the output folder are skipped, so a killed sweep resumes "
@@ -59,8 +60,10 @@ def dry_run(sweep: Sweep, out: Path, as_json: bool) -> int:
         print(json.dumps({"out": str(out), "planned": len(sweep.runs), "done": done,
                           "to_run": len(sweep.runs) - done, "first": [r.labels for r in first]}, indent=2))
         return EXIT_OK
+    sets = len(sweep.runs) // max(1, len(sweep.designs) * len(sweep.scenarios))
     print(f"{sweep.name}: {len(sweep.runs)} runs ({len(sweep.designs)} designs x {len(sweep.scenarios)} "
-          f"scenarios x ...), {done} already done in {out}, {len(sweep.runs) - done} to run")
+          f"scenarios x {sets} seed and option sets), {done} already done in {out}, "
+          f"{len(sweep.runs) - done} to run")
     for run in first:
         print(f"  {_describe(run.labels)}")
         print(f"    {run.command}")
@@ -79,8 +82,14 @@ def report(outcome: SweepOutcome, quiet: bool, as_json: bool) -> None:
             "best": [{"configuration": label, "score": score, "runs": n} for label, score, n in best],
         }, indent=2))
         return
+    for note in outcome.notes:
+        print(f"xrsim.sweep: note: {note}", file=sys.stderr)
+    if outcome.broken:
+        print(f"xrsim.sweep: error: the executor stopped taking runs ({outcome.broken}); the runs in "
+              "flight are recorded as failed and the rest were not started: run again to resume",
+              file=sys.stderr)
     if not quiet and best:
-        width = max(len(label) for label, _, _ in best)
+        width = max(len("best configurations"), *(len(label) for label, _, _ in best))
         print(f"{'best configurations':<{width}}  {'score':>7}  runs")
         for label, score, n in best:
             print(f"{label:<{width}}  {score:>7.2f}  {n:>4}")
@@ -112,10 +121,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SpecError as exc:
         print(f"xrsim.sweep: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # the reader went away (| head): nothing more to say
+        return EXIT_OK
     except OSError as exc:
-        print(f"xrsim.sweep: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"xrsim.sweep: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    report(outcome, args.quiet, args.json)
+    try:
+        report(outcome, args.quiet, args.json)
+    except BrokenPipeError:
+        return EXIT_OK
     if outcome.interrupted:
         return EXIT_INTERRUPTED
     return EXIT_FAILED_RUNS if any(r["status"] != "ok" for r in outcome.rows) else EXIT_OK

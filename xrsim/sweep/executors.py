@@ -65,7 +65,10 @@ def open_executor(kind: str, workers: int | None = None, address: str | None = N
     if kind == "process":
         count = workers or default_workers()
         method = start_method()
-        with ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context(method)) as pool:
+        from xrsim.sweep.worker import watch_parent
+
+        with ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context(method),
+                                 initializer=watch_parent, initargs=(os.getpid(),)) as pool:
             if method == "spawn":
                 from xrsim.sweep.worker import warm_up
 
@@ -90,8 +93,8 @@ def _dask(stack: ExitStack, workers: int | None, address: str | None) -> tuple[E
         client = stack.enter_context(Client(cluster))
     else:
         try:
-            client = stack.enter_context(Client(address, timeout="30s"))
-        except OSError as exc:
+            client = stack.enter_context(Client(address, timeout="10s"))
+        except (OSError, ValueError, TimeoutError) as exc:
             raise SpecError(None, "--dask-address",
                             f"cannot reach a Dask scheduler at {address} ({exc})") from None
     count = workers or sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values()) or 1

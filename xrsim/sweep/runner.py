@@ -13,17 +13,18 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from xrsim.errors import SpecError
 from xrsim.sweep.generate import design_yaml
 from xrsim.sweep.plan import PlannedRun, Sweep, plan_sweep
 from xrsim.sweep.spec import _SweepBase, load_sweep_spec, spec_from_mapping
-from xrsim.sweep.store import ResultsLog, runs_csv, summary_md, write_atomic
+from xrsim.sweep.store import ResultsLog, folder_lock, runs_csv, summary_md, write_atomic
 from xrsim.sweep.worker import preload, run_chunk
 
 MAX_CHUNK = 32
@@ -43,7 +44,12 @@ class SweepOutcome:
     failed: int = 0
     wall_s: float = 0.0
     interrupted: bool = False
+    broken: str | None = None
+    """Why the executor stopped taking runs (a pool whose worker died); the runs it did
+    not start are left for the next invocation."""
     varying: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What the user should hear of, besides the counts."""
 
 
 def load_sweep(spec_or_path: _SweepBase | Mapping[str, Any] | str | Path, out: str | Path | None
@@ -94,6 +100,23 @@ def _versions() -> dict[str, str | None]:
     return found
 
 
+def _one_line(exc: BaseException) -> str:
+    return " ".join(f"{type(exc).__name__}: {exc}".split())
+
+
+def _other_spec(sweep: Sweep, out: Path) -> list[str]:
+    """A folder that holds another spec's results keeps them, but they are not this
+    sweep's rows: say so rather than mix them silently."""
+    try:
+        earlier = json.loads((out / "manifest.json").read_text(encoding="utf-8")).get("spec")
+    except (OSError, json.JSONDecodeError, AttributeError):
+        return []
+    if earlier is None or earlier == sweep.spec.model_dump(mode="json", exclude_none=True):
+        return []
+    return [f"{out} held the results of another spec; they stay in results.jsonl, and runs.csv and "
+            "summary.md show this spec's runs only"]
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -136,7 +159,15 @@ def execute(sweep: Sweep, out: Path, executor: Executor, workers: int,
             progress: Callable[[int], None] | None = None) -> SweepOutcome:
     """Run every planned run that the log does not have as ok; return all rows of the sweep."""
     started, clock = _now(), time.perf_counter()
+    if out.exists() and not out.is_dir():
+        raise SpecError(out, "--out", "is a file; the results go in a folder")
     out.mkdir(parents=True, exist_ok=True)
+    with folder_lock(out):
+        return _execute(sweep, out, executor, workers, progress, started, clock)
+
+
+def _execute(sweep: Sweep, out: Path, executor: Executor, workers: int,
+             progress: Callable[[int], None] | None, started: str, clock: float) -> SweepOutcome:
     if sweep.generated:
         (out / "designs").mkdir(exist_ok=True)
         for system in sweep.generated:
@@ -146,7 +177,9 @@ def execute(sweep: Sweep, out: Path, executor: Executor, workers: int,
     outcome = SweepOutcome(sweep=sweep, out=out, rows=[], varying=varying_axes(sweep))
     todo = [r for r in sweep.runs if latest.get(r.point.key, {}).get("status") != "ok"]
     outcome.skipped = len(sweep.runs) - len(todo)
+    outcome.notes += _other_spec(sweep, out)
     session: dict[str, Any] = {"id": uuid.uuid4().hex, "started": started, "ended": None,
+                               "executor": type(executor).__name__, "workers": workers,
                                "planned": len(sweep.runs), "skipped": outcome.skipped}
     _manifest(sweep, out, session)
     by_key = {r.point.key: r for r in todo}
@@ -180,7 +213,12 @@ def execute(sweep: Sweep, out: Path, executor: Executor, workers: int,
             # A few chunks in flight per worker: enough to keep each busy, few enough that
             # runs reach the log as they finish (and not only once all are submitted).
             for chunk in itertools.islice(chunks, max(0, IN_FLIGHT_PER_WORKER * workers - len(futures))):
-                futures[executor.submit(run_chunk, [r.point for r in chunk])] = chunk
+                if outcome.broken:
+                    break
+                try:
+                    futures[executor.submit(run_chunk, [r.point for r in chunk])] = chunk
+                except BrokenExecutor as exc:
+                    outcome.broken = _one_line(exc)
             if not futures:
                 break
             finished, _ = wait(futures, return_when=FIRST_COMPLETED)
@@ -189,9 +227,10 @@ def execute(sweep: Sweep, out: Path, executor: Executor, workers: int,
                 try:
                     results = future.result()
                 except Exception as exc:  # the worker died (a crash, an out-of-memory kill)
-                    message = " ".join(f"worker failed: {type(exc).__name__}: {exc}".split())
-                    results = [{"key": r.point.key, "status": "failed", "error": message, "wall_s": 0.0}
-                               for r in chunk]
+                    if isinstance(exc, BrokenExecutor):
+                        outcome.broken = _one_line(exc)
+                    results = [{"key": r.point.key, "status": "failed", "wall_s": 0.0,
+                                "error": f"worker failed: {_one_line(exc)}"} for r in chunk]
                 record(results)
     except KeyboardInterrupt:
         outcome.interrupted = True
@@ -203,24 +242,28 @@ def execute(sweep: Sweep, out: Path, executor: Executor, workers: int,
         outcome.rows = [latest[r.point.key] for r in sweep.runs if r.point.key in latest]
         write_outputs(outcome)
         session.update(ended=_now(), done=outcome.done, failed=outcome.failed,
-                       interrupted=outcome.interrupted, wall_s=round(outcome.wall_s, 3))
+                       interrupted=outcome.interrupted, broken=outcome.broken,
+                       wall_s=round(outcome.wall_s, 3))
         _manifest(sweep, out, session)
     return outcome
 
 
 def run_sweep(spec_or_path: _SweepBase | Mapping[str, Any] | str | Path, *, out: str | Path | None = None,
-              executor: Executor | None = None, workers: int | None = None) -> list[dict[str, Any]]:
+              executor: Executor | str | None = None, workers: int | None = None) -> list[dict[str, Any]]:
     """Run a sweep and return its rows (one per run, as in ``results.jsonl``).
 
     ``executor`` may be any ``concurrent.futures.Executor`` (a process pool, a Dask
-    ``Client.get_executor()``); without one the runs go to a local process pool of
-    ``workers`` processes (default: one per core). Runs already in ``out`` are skipped.
+    ``Client.get_executor()``) or the name of one the command line knows (``process``,
+    ``serial``, ``dask``); by default the runs go to a local process pool of ``workers``
+    processes (one per core). Runs already in ``out`` are skipped. In a script, call it
+    under ``if __name__ == "__main__":``: where pool workers are spawned (macOS, Windows)
+    they import the script again.
     """
     from xrsim.sweep.executors import default_workers, open_executor
 
-    if executor is not None:
+    if isinstance(executor, Executor):
         sweep, folder = load_sweep(spec_or_path, out)
         return execute(sweep, folder, executor, workers or default_workers()).rows
-    with open_executor("process", workers) as (pool, count):
+    with open_executor(executor or "process", workers) as (pool, count):
         sweep, folder = load_sweep(spec_or_path, out)
         return execute(sweep, folder, pool, count).rows

@@ -9,18 +9,20 @@ The other files are rewritten whole, to a temporary file first and then renamed.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
 
 from xrsim.atomicio import atomic_write
+from xrsim.errors import SpecError
 
 METRIC_COLUMNS = (
     "score", "rt", "en", "qoe", "frames", "completed", "dropped", "missed", "miss_rate", "drop_rate",
@@ -89,6 +91,28 @@ class ResultsLog:
             self._handle = None
 
 
+@contextlib.contextmanager
+def folder_lock(out: Path) -> Iterator[None]:
+    """Hold ``out`` for one sweep at a time: two sweeps writing one log would run every
+    run twice. An advisory lock on ``out/.lock``, released when the process ends, however
+    it ends; where the platform has no ``fcntl`` (Windows) there is no lock."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    with open(out / ".lock", "a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SpecError(out, "--out", "another sweep is writing to this folder; wait for it to end "
+                                          "or give another --out") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
 def _cell(value: Any) -> Any:
     if isinstance(value, (dict, list)):
         return json.dumps(value, sort_keys=True)
@@ -136,7 +160,9 @@ def summary_md(name: str, rows: Sequence[dict[str, Any]], axes: Sequence[str], t
         good = [r for r in group if r["status"] == "ok"]
         scores = np.array([r["score"] for r in good])
         ranked.append((float(scores.mean()) if good else float("-inf"), label, group, good, scores))
-    ranked.sort(key=lambda item: -item[0])
+    # A configuration with failed runs is ranked after every one without: its mean is of
+    # the runs that finished, which may be its easy ones.
+    ranked.sort(key=lambda item: (any(r["status"] != "ok" for r in item[2]), -item[0]))
     for mean, label, group, good, scores in ranked:
         if not good:
             lines.append(f"| {label} | {len(group)} | {len(group)} | - | - | - | - | - | - | - | - |")
@@ -164,18 +190,20 @@ def summary_md(name: str, rows: Sequence[dict[str, Any]], axes: Sequence[str], t
             lines.append(f"| {row['design']} | {row['scenario']} | {row['seed']} | {error} |")
         if len(failed) > 20:
             lines.append(f"| ... | {len(failed) - 20} more in results.jsonl | | |")
-    best = [(mean, label) for mean, label, *_ in ranked[:top] if mean != float("-inf")]
-    lines += ["", f"Best: {best[0][1]} ({best[0][0]:.2f})" if best else "No run finished.", ""]
+    complete = [(mean, label) for mean, label, group, *_ in ranked
+                if all(r["status"] == "ok" for r in group)]
+    lines += ["", f"Best: {complete[0][1]} ({complete[0][0]:.2f})" if complete
+              else "No configuration finished every run.", ""]
     return "\n".join(lines)
 
 
 def best_configurations(rows: Sequence[dict[str, Any]], axes: Sequence[str], top: int = 5
                         ) -> list[tuple[str, float, int]]:
-    """(configuration, mean score, runs) of the ``top`` best configurations."""
-    groups: dict[str, list[float]] = {}
+    """(configuration, mean score, runs) of the ``top`` best configurations whose every
+    run finished."""
+    groups: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
-        if row["status"] == "ok":
-            groups.setdefault(configuration(row, axes), []).append(row["score"])
-    ranked = sorted(((label, float(np.mean(s)), len(s)) for label, s in groups.items()),
-                    key=lambda item: -item[1])
+        groups.setdefault(configuration(row, axes), []).append(row)
+    ranked = sorted(((label, float(np.mean([r["score"] for r in g])), len(g)) for label, g in groups.items()
+                     if all(r["status"] == "ok" for r in g)), key=lambda item: -item[1])
     return ranked[:top]

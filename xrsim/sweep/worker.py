@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -27,6 +29,7 @@ _DESIGNS: dict[tuple[str, str], HardwareSystem] = {}
 _SCENARIOS: dict[str, Scenario] = {}
 _OPTIONS: dict[tuple[tuple[str, Any], ...], RunOptions] = {}
 _COSTS = CostMemo()
+PARENT_CHECK_S = 1.0
 
 
 def _design(point: RunPoint) -> HardwareSystem:
@@ -82,6 +85,18 @@ def preload(sweep: Sweep) -> None:
     in it, serially) then load nothing."""
     _DESIGNS.update(sweep.systems)
     _SCENARIOS.update({e.ref: e.loaded for e in sweep.scenarios if isinstance(e.loaded, Scenario)})
+
+
+def watch_parent(parent_pid: int) -> None:
+    """A pool worker's initializer: end this worker when the sweep process is gone (killed
+    with SIGKILL, say), instead of lingering as an orphan."""
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(PARENT_CHECK_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="xrsim-watch-parent", daemon=True).start()
 
 
 def warm_up() -> None:
