@@ -160,14 +160,21 @@ def _relevant(errors: list[Any]) -> list[Any]:
     locs = [tuple(e["loc"]) for e in errors]
     kept = [e for e, loc in zip(errors, locs, strict=True)
             if not any(other != loc and other[:len(loc)] == loc for other in locs)]
-    deeper = [e for e in kept if not (e.get("type") in _SCALAR_TYPES and isinstance(e.get("input"), dict))]
+    deeper = [e for e in kept
+              if not (e.get("type") in _SCALAR_TYPES and isinstance(e.get("input"), (dict, list)))]
     kept = deeper or kept or errors
     return sorted(kept, key=lambda e: e.get("type") != "extra_forbidden")
 
 
 def _is_type_name(part: str) -> bool:
-    """CamelCase, as pydantic names a union branch; spec keys are snake_case or one letter."""
+    """A union branch as pydantic names it: a class (CamelCase) or a builtin type (``int``,
+    ``list[int]``); spec keys are snake_case or one letter."""
+    if _BUILTIN_BRANCH.fullmatch(part):
+        return True
     return len(part) > 1 and part[0].isupper() and any(c.islower() for c in part) and "_" not in part
+
+
+_BUILTIN_BRANCH = re.compile(r"(int|float|str|bool|(list|dict|tuple)\[.*\])")
 
 
 def spec_error_from_validation(source: str | Path | None, exc: ValidationError) -> SpecError:
