@@ -427,3 +427,11 @@ def test_a_model_name_too_long_for_a_file_name(tmp_path: Path, capsys: pytest.Ca
     scn = write(tmp_path, "scenarios/sc.yaml", scenario_text(f"  - {{model: {'m' * 300}, fps: 30}}\n"))
     status, err = run_cli(["run", "--scenario", str(scn)], capsys)
     assert status == 2 and err.count("\n") == 0 and "File name too long" in err and "m" * 300 in err, err
+
+
+def test_an_output_over_a_model_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    model = write(tmp_path, "models/tiny.yaml", GOOD_MODEL)
+    path = write(tmp_path, "scenarios/sc.yaml", scenario_text("  - {model: tiny, fps: 30}\n"))
+    status, err = run_cli(["run", "--scenario", str(path), "--trace-csv", str(model)], capsys)
+    assert status == 2 and "--trace-csv: is the run's input (model tiny of --scenario)" in err
+    assert model.read_text() == GOOD_MODEL

@@ -24,7 +24,7 @@ from xrsim.run import RunResult, simulate
 from xrsim.sim.trace import Trace, write_timeline_csv
 from xrsim.sim.trace_writers import write_blocks_csv, write_chrome_trace, write_jsonl, write_records_csv
 from xrsim.specio import resolve_ref
-from xrsim.workload.library import builtin_scenarios_dir
+from xrsim.workload import Scenario, load_scenario
 
 Writer = Callable[[Trace, Path], None]
 OUTPUTS: tuple[tuple[str, Writer, str], ...] = (
@@ -60,21 +60,21 @@ def run_option_values(args: argparse.Namespace) -> dict[str, Any]:
     return {name: getattr(args, name) for name, option in OPTIONS.items() if option.kind is not None}
 
 
-def _input_files(args: argparse.Namespace) -> dict[Path, str]:
+def _input_files(args: argparse.Namespace, scenario: Scenario) -> dict[Path, str]:
     """The files a run reads, which no output may overwrite."""
-    found: dict[Path, str] = {}
-    for ref, folder, kind in ((args.hardware, builtin_hardware_dir(), "hardware"),
-                              (args.scenario, builtin_scenarios_dir(), "scenario")):
-        with contextlib.suppress(SpecError):  # the run itself reports it
-            found[resolve_ref(ref, folder, kind).resolve()] = f"--{kind}"
+    found = {path.resolve(): f"model {name} of --scenario" for name, path in scenario.model_files.items()}
+    with contextlib.suppress(SpecError):  # the run itself reports it
+        found[resolve_ref(args.hardware, builtin_hardware_dir(), "hardware").resolve()] = "--hardware"
+    if scenario.path is not None:
+        found[scenario.path.resolve()] = "--scenario"
     if args.config:
         found[Path(args.config).resolve()] = "--config"
     return found
 
 
-def check_outputs(args: argparse.Namespace) -> None:
+def check_outputs(args: argparse.Namespace, scenario: Scenario) -> None:
     """Every output writable, none twice, none an input - before anything runs."""
-    inputs = _input_files(args)
+    inputs = _input_files(args, scenario)
     taken: dict[Path, str] = {}
     for name, _, what in OUTPUTS:
         file = getattr(args, name)
@@ -97,13 +97,14 @@ def check_outputs(args: argparse.Namespace) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    check_outputs(args)
+    scenario = load_scenario(args.scenario)
+    check_outputs(args, scenario)
     values = run_option_values(args)
     if args.blocks_csv:
         values["record_blocks"] = True
     overrides = dict(parse_assignment(text) for text in args.set or [])
     system = apply_overrides(load_hardware(args.hardware), overrides)
-    result = simulate(system, args.scenario, **values)
+    result = simulate(system, scenario, **values)
     written = []
     for name, write, what in OUTPUTS:
         file = getattr(args, name)

@@ -70,6 +70,7 @@ def load_scenario_file(path: Path, model_dirs: Sequence[Path] = ()) -> Scenario:
     spec = validate_spec(ScenarioSpec, data, path)
     dirs = _model_dirs(path, [Path(d) for d in model_dirs])
     models: dict[str, Model] = {}
+    files: dict[str, Path] = {}
     for i, use in enumerate(spec.models):
         found = next((d / f"{use.model}.yaml" for d in dirs if is_file(d / f"{use.model}.yaml")), None)
         if found is None:
@@ -84,7 +85,8 @@ def load_scenario_file(path: Path, model_dirs: Sequence[Path] = ()) -> Scenario:
             raise SpecError(found, "name", f"expected '{use.model}' (the file's name), got "
                                            f"'{model.name}'")
         models[use.model] = model
-    return Scenario(spec=spec, models=models, path=path)
+        files[use.model] = found
+    return Scenario(spec=spec, models=models, path=path, model_files=files)
 
 
 def load_scenario(ref: str | Path, model_dirs: Sequence[Path] = ()) -> Scenario:

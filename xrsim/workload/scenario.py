@@ -132,6 +132,8 @@ class Scenario:
     spec: ScenarioSpec
     models: Mapping[str, Model] = field(repr=False)
     path: Path | None = None  # the file it came from, for error messages
+    model_files: Mapping[str, Path] = field(default_factory=dict, repr=False)
+    """Where each model was read from: files a run reads, which its outputs must not overwrite."""
 
     @property
     def name(self) -> str:
