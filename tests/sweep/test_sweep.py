@@ -559,3 +559,24 @@ def test_summary_ranks_configurations_with_failures_last() -> None:
     assert table[0].startswith("| b | 2 | 0 | 45.00 |") and table[1].startswith("| a | 2 | 1 | 90.00 |")
     assert "Best: b (45.00)" in text
     assert best_configurations(rows, []) == [("b", 45.0, 2)]
+
+
+def test_dry_run_and_json_summaries(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = write(tmp_path / "s.yaml", "name: dry\ndesigns: [xrbench-4k-A, xrbench-4k-B]\n"
+                                      "scenarios: [vr_gaming]\nseeds: 2\nmode: xrbench\n")
+    out = tmp_path / "o"
+    assert main([str(spec), "--out", str(out), "--dry-run"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == (f"dry: 4 runs (2 designs x 1 scenarios x 2 seed and option sets), 0 already done "
+                        f"in {out}, 4 to run")
+    assert lines[1] == "  design=xrbench-4k-A, scenario=vr_gaming, seed=0, mode=xrbench, costs=table"
+    assert lines[2].strip().startswith("python -m xrsim run --hardware xrbench-4k-A")
+    assert not out.exists()  # a dry run writes nothing
+    assert main([str(spec), "--out", str(out), "--executor", "serial", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["planned"], summary["done"], summary["skipped"], summary["failed"]) == (4, 4, 0, 0)
+    # the published VR gaming scores of designs A and B (deterministic: both seeds alike)
+    assert [(b["configuration"], round(b["score"], 3), b["runs"]) for b in summary["best"]] == [
+        ("xrbench-4k-A", 86.466, 2), ("xrbench-4k-B", 31.354, 2)]
+    assert main([str(spec), "--out", str(out), "--dry-run", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["to_run"] == 0
