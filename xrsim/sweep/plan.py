@@ -16,7 +16,7 @@ import itertools
 import json
 import os
 import shlex
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -147,38 +147,35 @@ def _designs(spec: _SweepBase, base: Path, out: Path, source: Path | None
                 entries.append(Entry(system.name, str(path), _shown(path), system))
             generated.extend(systems)
             continue
-        for found in _expand(item, field, base, builtin, "hardware", source):
-            ref, shown, stem = _refs(found)
-            try:
-                system = load_hardware(found)
-            except SpecError as exc:
-                entries.append(Entry(stem, ref, shown, None, str(exc)))
-                continue
-            entries.append(Entry(system.name, ref, shown, system))
+        entries += _entries(_expand(item, field, base, builtin, "hardware", source), load_hardware)
     return _unique(entries, "designs", source), generated
 
 
 def _scenarios(spec: _SweepBase, base: Path, source: Path | None) -> list[Entry]:
     items = [spec.scenarios] if isinstance(spec.scenarios, str) else spec.scenarios
-    entries = []
+    entries: list[Entry] = []
     builtin = list_scenarios()
     for i, item in enumerate(items):
-        for found in _expand(item, f"scenarios[{i}]", base, builtin, "scenario", source):
-            ref, shown, stem = _refs(found)
-            try:
-                scenario = load_scenario(found)
-            except SpecError as exc:
-                entries.append(Entry(stem, ref, shown, None, str(exc)))
-                continue
-            entries.append(Entry(scenario.name, ref, shown, scenario))
+        found = _expand(item, f"scenarios[{i}]", base, builtin, "scenario", source)
+        entries += _entries(found, load_scenario)
     return _unique(entries, "scenarios", source)
 
 
-def _refs(found: str | Path) -> tuple[str, str, str]:
-    """How a worker finds an entry, how a command names it, and its label if it fails to load."""
-    if isinstance(found, Path):
-        return str(found), _shown(found), found.stem
-    return found, found, found
+def _entries(found: list[str | Path], load: Callable[[str | Path], HardwareSystem | Scenario]) -> list[Entry]:
+    """Built-in names and files as entries: each with how a worker finds it (a name or an
+    absolute path), how a command names it, and what it loaded as - or, if it does not
+    load, why, under its file's stem."""
+    entries = []
+    for name_or_path in found:
+        ref, shown, stem = ((str(name_or_path), _shown(name_or_path), name_or_path.stem)
+                            if isinstance(name_or_path, Path) else (name_or_path,) * 3)
+        try:
+            loaded = load(name_or_path)
+        except SpecError as exc:
+            entries.append(Entry(stem, ref, shown, None, str(exc)))
+            continue
+        entries.append(Entry(loaded.name, ref, shown, loaded))
+    return entries
 
 
 def _unique(entries: list[Entry], field: str, source: Path | None) -> list[Entry]:
