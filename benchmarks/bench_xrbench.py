@@ -1,6 +1,6 @@
 """Benchmark: mode xrbench over XRBench's Figure 5 grid (26 designs x 7 scenarios).
 
-The reference implementation takes about 1.5 to 4 s of CPU per run (SPEC.md section 7).
+The reference implementation takes about 1.5 to 4 s of CPU per run (docs/xrbench.md).
 This measures xrsim's wall time per run, cost tables included, and prints the ratio to
 1.5 s. Run by hand:  python benchmarks/bench_xrbench.py   (CI: --smoke, 4 runs).
 """
@@ -16,7 +16,7 @@ from xrsim.workload import load_scenario
 
 SCENARIOS = ("vr_gaming", "ar_gaming", "ar_assistant", "outdoor_activity_a", "outdoor_activity_b",
              "social_interaction_a", "social_interaction_b")
-REFERENCE_S_PER_RUN = 1.5  # the fastest the reference runs, per SPEC.md section 7
+REFERENCE_S_PER_RUN = 1.5  # the fastest the reference runs (docs/xrbench.md)
 
 
 def main() -> None:

@@ -1,4 +1,5 @@
-"""The XRBench score on hand-made traces, computed by hand (SPEC.md section 3)."""
+"""The XRBench score on hand-made traces, computed by hand (the XRBench paper, Kwon et al.,
+MLSys 2023, section 3.3, as the reference computes it; docs/metrics.md)."""
 
 from __future__ import annotations
 

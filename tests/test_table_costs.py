@@ -12,7 +12,7 @@ from xrsim.workload import load_model
 @pytest.mark.parametrize(
     ("hardware", "model", "latency_ms", "energy_mj"),
     [
-        # GROUND_TRUTH.md section 6.7 / the reference's WS schedule CSV (Single_4K, WS)
+        # the reference's own WS schedule CSV (XRBench-MLSys2023 eval data, Single_4K, WS)
         ("xrbench-4k-A", "ES_RITNet", 1.503136, 35.329716),
         ("xrbench-4k-A", "HT_hand_graph_cnn_half", 8.561680, 207.433304),
         # maestro_model_costs.csv: OS, 1024 PEs, NoC 128 (first row of the file)

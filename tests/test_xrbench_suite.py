@@ -25,7 +25,7 @@ REFERENCE_MACS = {
     "AS_ED_TCN": (4, 354457600),
 }
 
-# SPEC.md section 2 (and the reference's scenario files): models @ FPS, cascades.
+# The XRBench paper's Table 2 and the reference's scenario files: models @ FPS, cascades.
 SCENARIOS = {
     "vr_gaming": ({"ES_RITNet": 60, "GE_FBNet_C": 60, "HT_hand_graph_cnn_half": 45},
                   {("ES_RITNet", "GE_FBNet_C", 1.0)}),
@@ -70,7 +70,7 @@ def test_all_scenarios_listed() -> None:
     assert set(list_scenarios()) == set(SCENARIOS) | {f"vr_gaming_{p}p" for p in (25, 50, 75, 100)}
 
 
-# SPEC.md section 5: letter -> (PE split as fractions of the budget, dataflows).
+# The XRBench paper's Figure 5: letter -> (PE split as fractions of the budget, dataflows).
 DESIGNS = {
     "A": ([1], "WS"), "B": ([1], "OS"), "C": ([1], "RS"),
     "D": ([2, 2], "WS WS"), "E": ([2, 2], "OS OS"), "F": ([2, 2], "RS RS"),

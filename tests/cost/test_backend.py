@@ -130,7 +130,7 @@ def test_energy_table_and_mode_are_part_of_the_key() -> None:
     eb = AnalyticalCostModel(cache=cache).model_cost(m, b.sub_accelerators[0], b).energy_j
     assert ea != eb
     compat = AnalyticalCostModel(cache=cache, scalesim_compat=True).model_cost(m, a.sub_accelerators[0], a)
-    assert int(compat.layers.compute_cycles[0]) == 631  # GROUND_TRUTH 3.5, not the cached 632
+    assert int(compat.layers.compute_cycles[0]) == 631  # SCALE-Sim v2's own count, not the cached 632
     assert len(cache) == 3
 
 
@@ -150,7 +150,7 @@ def test_cost_table_build_works_on_an_xrbench_design() -> None:
 
 def test_nvdla_ws_beats_im2col_ws_on_channel_deep_3x3() -> None:
     # C = 64 fills the 64 rows exactly without im2col; im2col's R*S*C = 576 rows wastes a
-    # partial fold - and the C = 3 first layer is the opposite case (GROUND_TRUTH 8.3)
+    # partial fold - and the C = 3 first layer is the opposite case (docs/cost_model.md)
     deep = {"type": "conv", "H": 30, "W": 30, "C": 64, "K": 64, "R": 3, "S": 3}
     first = {"type": "conv", "H": 66, "W": 66, "C": 3, "K": 64, "R": 3, "S": 3}
     nv = analytical_costs([deep, first], dataflow="WS", ws_variant="nvdla", array=(64, 64))

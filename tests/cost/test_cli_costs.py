@@ -16,7 +16,7 @@ def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict:
 
 
 def test_one_off_conv_reproduces_scalesim(capsys) -> None:
-    # GROUND_TRUTH.md 3.5 / 6.2: AlexNet CONV1 as in SCALE-Sim's topology (224^2, no
+    # SCALE-Sim v2's golden trace: AlexNet CONV1 as in SCALE-Sim's topology (224^2, no
     # padding), WS on 32 x 32: 112,283 cycles; stall-free as SCALE-Sim's CALC mode
     out = run_json(capsys, "--layer", "conv:H=224,W=224,C=3,K=96,R=11,S=11,stride=4",
                    "--array", "32x32", "--dataflow", "WS", "--scalesim-compat")
@@ -29,7 +29,7 @@ def test_one_off_conv_reproduces_scalesim(capsys) -> None:
 
 
 def test_one_off_gemm_and_clock(capsys) -> None:
-    # GROUND_TRUTH.md 3.5: GEMM M256 N128 K256, OS, 10,175 cycles; at 0.5 GHz: 20.35 us
+    # SCALE-Sim v2 (CALC mode, 32 x 32): GEMM M256 N128 K256, OS, 10,175 cycles; at 0.5 GHz: 20.35 us
     out = run_json(capsys, "--layer", "gemm:M=256,N=128,K=256", "--array", "32x32", "--dataflow", "os",
                    "--scalesim-compat", "--clock-ghz", "0.5")
     assert out["cycles"] == 10_175
@@ -62,7 +62,8 @@ def test_model_costs_json_table_and_csv(capsys, tmp_path) -> None:
 
 def test_table_backend_gives_totals(capsys) -> None:
     out = run_json(capsys, "--hardware", "xrbench-4k-A", "--model", "ES_RITNet", "--costs", "table")
-    # the reference's cost (xrbench_maestro_costs.csv, WS 4096 PEs): 1.503 ms (GROUND_TRUTH 6.7)
+    # the reference's cost (xrbench_maestro_costs.csv, WS 4096 PEs): 1.503 ms, as in its eval
+    # data's VR gaming schedule
     assert out["latency_s"] == pytest.approx(1.503e-3, abs=1e-6)
     assert out["layers"] == []
 

@@ -10,13 +10,15 @@ from xrsim.hardware.library import load_hardware_file
 
 
 def test_eyeriss_normalised_is_1_1_2_6_200_per_16_bit_word() -> None:
-    # Eyeriss ISCA'16 (GROUND_TRUTH.md 2.4): MAC : RF : NoC : GLB : DRAM = 1 : 1 : 2 : 6 : 200
+    # Eyeriss (Chen, Emer, Sze, ISCA 2016), normalised costs:
+    # MAC : RF : NoC : GLB : DRAM = 1 : 1 : 2 : 6 : 200
     t = ENERGY_TABLES["eyeriss-65nm-normalised"]
     assert (t.mac_pj, t.rf_pj, t.noc_pj_per_word, t.glb_pj, 2 * t.dram_pj_per_byte) == (1, 1, 2, 6, 200)
 
 
 def test_accelergy_65nm_is_derived_from_the_eyeriss_like_ert() -> None:
-    # GROUND_TRUTH.md 2.3: intmac 0.208; spads 1.977 / 0.202 / 0.251 / 0.219; GLB 18.18 read,
+    # Accelergy's Eyeriss-like energy reference table (Wu, Emer, Sze, ICCAD 2019):
+    # intmac 0.208; spads 1.977 / 0.202 / 0.251 / 0.219; GLB 18.18 read,
     # 14.14 write per 64 bits; LPDDR4 512 pJ per 64-bit access
     t = ENERGY_TABLES["accelergy-65nm"]
     assert t.mac_pj == 0.208
@@ -26,7 +28,8 @@ def test_accelergy_65nm_is_derived_from_the_eyeriss_like_ert() -> None:
 
 
 def test_xrbench_maestro_multipliers() -> None:
-    # SPEC.md 6 / GROUND_TRUTH.md 1.4: MAC 2.88 pJ, L1 0.55x, L2 6x, DRAM 75x
+    # the XRBench fork of MAESTRO (Kwon et al., MICRO 2019) energy constants:
+    # MAC 2.88 pJ, L1 0.55x, L2 6x, DRAM 75x
     t = ENERGY_TABLES["xrbench-maestro"]
     assert (t.rf_pj / t.mac_pj, t.glb_pj / t.mac_pj, t.dram_pj_per_byte / t.mac_pj) == pytest.approx(
         (0.55, 6.0, 75.0))
@@ -53,7 +56,7 @@ sub_accelerators:
 
 
 def test_xrbench_designs_use_the_nvdla_style_ws() -> None:
-    # SPEC.md 5: the reference's WS is NVDLA-like (K and C spatial, outputs temporal)
+    # the XRBench reference's WS is NVDLA-like (K and C spatial, outputs temporal)
     for name in ("xrbench-4k-A", "xrbench-8k-M"):
         for sub in load_hardware(name).sub_accelerators:
             assert sub.ws_variant == ("nvdla" if sub.dataflow == "WS" else "systolic")

@@ -1,5 +1,6 @@
 """Row stationary and energy against the Eyeriss chip, Timeloop+Accelergy and the Eyeriss
-ISCA'16 breakdown (GROUND_TRUTH.md sections 6.1, 8.3, 2.5, 6.5)."""
+ISCA'16 breakdown (Eyeriss: Chen et al.,
+JSSC 2017, Table V; Chen, Emer, Sze, ISCA 2016; Timeloop + Accelergy reference outputs)."""
 
 from __future__ import annotations
 

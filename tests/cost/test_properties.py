@@ -120,7 +120,7 @@ def test_depthwise_ws_utilisation_bounded_as_scalesim(r: int, c: int, extra: int
 
 
 def test_depthwise_3x3_on_32x32_utilisation_is_scalesims() -> None:
-    # GROUND_TRUTH.md 3.5: DP 3x3 on 58^2, 3,136 outputs x 9 MACs in 3,229 cycles on 1024 PEs
+    # scale-sim-v2, CALC mode: DP 3x3 on 58^2, 3,136 outputs x 9 MACs in 3,229 cycles on 1024 PEs
     layer = {"type": "conv", "H": 58, "W": 58, "C": 1, "K": 1, "R": 3, "S": 3}
     result = analytical_costs([layer], compat=True, dataflow="WS", array=(32, 32))
     assert result.macs[0] / (result.compute_cycles[0] * 1024) == np.float64(3136 * 9 / (3229 * 1024))

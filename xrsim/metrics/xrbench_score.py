@@ -1,4 +1,5 @@
-"""The XRBench score, exactly as the paper and its reference define it (SPEC.md section 3).
+"""The XRBench score, exactly as the paper and its reference define it (Kwon et al., MLSys 2023,
+section 3.3; docs/metrics.md).
 
 Per inference i: RT_i = 1 / (1 + exp(k (C_i - D_i))) with times in ms, and
 EN_i = (E_max - E_i) / E_max (not clamped). Per model m, over its logged frames

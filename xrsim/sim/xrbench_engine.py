@@ -1,6 +1,6 @@
 """Mode ``xrbench``: the XRBench reference runtime's semantics, quirk for quirk.
 
-What it copies (SPEC.md section 4, confirmed in the reference's HET_runtime, HET_timer
+What it copies (docs/xrbench.md; the reference's HET_runtime, HET_timer
 and HET_load-generator): a clock in 32-bit float milliseconds; integer-ms periods
 (1000 // FPS); events only at multiples of the base tick (1000 // max FPS) and at
 completions; at most one frame slot per model per event, released NOW with its deadline

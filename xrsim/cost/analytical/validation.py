@@ -109,7 +109,7 @@ def _fastest_agreement(rows: list[Row]) -> tuple[int, int]:
 EXPLANATION = """\
 ## Why the two disagree
 
-The reference's costs are not first-principles costs (SPEC.md section 6). Its dataflows
+The reference's costs are not first-principles costs (docs/xrbench.md, units and costs). Its dataflows
 are written in output coordinates; when MAESTRO converts them to input windows it takes
 the kernel size from the number of directives at that cluster level, so the
 "computations" it counts differ from the layer's MACs: on 1x1 layers (every FC and every
