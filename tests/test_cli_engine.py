@@ -163,7 +163,8 @@ def test_xrbench_mode_still_reproduces_the_reference(tmp_path: Path) -> None:
     first = [(r.model, round(r.dispatch_s * 1e3, 6), round(r.completion_s * 1e3, 6))
              for r in result.trace.records[:2]]
     assert first == [("ES_RITNet", 0.0, 1.503136), ("GE_FBNet_C", 1.503136, 5.725173)]
-    assert result.config is None and result.stats.run.frames == len(result.trace)
+    assert result.config is not None and result.config.model_dump() == {"rng": "numpy"}  # the default
+    assert result.stats.run.frames == len(result.trace)
 
 
 def test_blocks_csv(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from xrsim.registry import Registry
 from xrsim.sim.config import SimConfig
 from xrsim.sim.engine import run_default
 from xrsim.sim.trace import Trace
-from xrsim.sim.xrbench_engine import REFERENCE_DURATION_S, run_xrbench
+from xrsim.sim.xrbench_engine import REFERENCE_DURATION_S, XRBenchOptions, run_xrbench
 from xrsim.workload.scenario import Scenario
 
 
@@ -71,7 +71,7 @@ class DefaultMode(Engine):
 class XRBenchMode(Engine):
     summary = "the XRBench reference runtime's semantics, quirk for quirk (docs/xrbench.md)"
     default_costs = "table"
-    options_type = None
+    options_type = XRBenchOptions
 
     def check(self, scenario: Scenario, options: BaseModel | None, duration_s: float) -> None:
         timed = [u.model for u in scenario.uses if u.phase_ms or u.jitter is not None]
@@ -82,4 +82,5 @@ class XRBenchMode(Engine):
 
     def run(self, scenario: Scenario, table: CostTable, options: BaseModel | None, *,
             seed: int, duration_s: float) -> Trace:
-        return run_xrbench(scenario, table, seed=seed, duration_s=duration_s)
+        assert isinstance(options, XRBenchOptions)
+        return run_xrbench(scenario, table, seed=seed, duration_s=duration_s, rng=options.rng)

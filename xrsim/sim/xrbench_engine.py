@@ -9,8 +9,11 @@ dispatch passes over the per-model FIFOs in byte order of model name, with the
 count-versus-frame-id dependency test, sending the whole model to the idle
 sub-accelerator where it is fastest; stop right after the last slot is taken.
 
-The one deliberate difference: trigger draws come from a seeded numpy Generator (one
-stream per model), so a run can be replayed; the reference seeds from the wall clock.
+Trigger draws come from one of two streams (the run option ``rng``): ``numpy``, a seeded
+numpy Generator per model, or ``reference``, the reference's own ``rand()`` after
+``srand(seed)`` (``glibc_rand``), drawn exactly as it draws - one unused number per model
+at every event, one more when the model takes a slot - so that a seed replays the run the
+reference gives for it.
 
 Times are kept as numpy.float32 milliseconds here, as the reference keeps them, and
 converted to seconds only when a record is written.
@@ -21,19 +24,24 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Generator
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import simpy
+from pydantic import BaseModel, Field
 
 from xrsim import units
 from xrsim.cost.base import CostTable
 from xrsim.errors import SpecError
+from xrsim.sim.glibc_rand import RAND_MAX, GlibcRand
 from xrsim.sim.trace import InferenceRecord, Trace
+from xrsim.specio import SPEC_CONFIG
 from xrsim.workload.scenario import Scenario
 
 f32 = np.float32
 RETIRE_MARGIN_MS = f32(1e-2)  # the reference's FP_ERROR_MARGIN
 REFERENCE_DURATION_S = 0.7
+Rng = Literal["numpy", "reference"]
 
 
 @dataclass(slots=True)
@@ -53,6 +61,47 @@ class _Process:
     energy_j: float
 
 
+class XRBenchOptions(BaseModel):
+    """The options of mode ``xrbench``: only where its random draws come from."""
+
+    model_config = SPEC_CONFIG
+    rng: Rng = Field(default="numpy", description=(
+        "trigger draws of p < 1 cascades: numpy (a seeded stream per model) or reference (the "
+        "reference's glibc rand() after srand(seed), drawn as it draws: seed for seed its runs)"))
+
+
+class _NumpyTriggers:
+    """One seeded numpy stream per model, drawn only when a slot is taken."""
+
+    def __init__(self, seed: int, models: int) -> None:
+        self.rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(models)]
+
+    def event(self, model: int) -> None:
+        """No draw: numpy streams draw only for a trigger."""
+
+    def trigger(self, model: int, probability: float) -> bool:
+        return bool(probability > self.rngs[model].random())
+
+
+class _ReferenceTriggers:
+    """The reference's draws: at every event, for every model in the scenario's order, one
+    rand() it never uses (its 'jitter'); for a model that takes a slot, one more,
+    u = (float)rand() / (float)RAND_MAX, and the frame is created when (float)p > u."""
+
+    def __init__(self, seed: int) -> None:
+        self.stream = GlibcRand(seed)
+
+    def event(self, model: int) -> None:
+        self.stream.rand()
+
+    def trigger(self, model: int, probability: float) -> bool:
+        u = f32(self.stream.rand()) / f32(RAND_MAX)
+        return bool(f32(probability) > u)
+
+
+_Triggers = _NumpyTriggers | _ReferenceTriggers
+
+
 def _to_s(value_ms: np.float32) -> float:
     return units.ms_to_s(float(value_ms))
 
@@ -61,7 +110,7 @@ class XRBenchEngine:
     """One run of the reference runtime on a cost table."""
 
     def __init__(self, scenario: Scenario, costs: CostTable, seed: int,
-                 duration_s: float = REFERENCE_DURATION_S) -> None:
+                 duration_s: float = REFERENCE_DURATION_S, rng: Rng = "numpy") -> None:
         self.scenario = scenario
         self.costs = costs
         self.subs = costs.system.sub_accelerators
@@ -78,8 +127,8 @@ class XRBenchEngine:
         self.base_tick_ms = f32(units.xrbench_period_ms(max(u.fps for u in uses)))
         self.probability = [scenario.trigger_probability(n) for n in self.names]
         self.upstreams = {n: scenario.upstreams(n) for n in self.names}
-        children = np.random.SeedSequence(seed).spawn(len(uses))
-        self.rngs = [np.random.default_rng(s) for s in children]
+        self.triggers: _Triggers = (_ReferenceTriggers(seed) if rng == "reference"
+                                    else _NumpyTriggers(seed, len(uses)))
         # Whole-model latency in integer cycles at the reference's 1 GHz clock.
         self.cycles = {
             (n, i): units.s_to_xrbench_cycles(costs.latency_s(n, i))
@@ -98,11 +147,12 @@ class XRBenchEngine:
     # -- the four steps of an event, in the reference's order ---------------------------
     def _fetch(self, now: np.float32) -> None:
         for m, name in enumerate(self.names):
+            self.triggers.event(m)
             due = self.interval_ms[m] * (self.slot[m] + 1)
             if due <= now and self.slot[m] != self.num_slots[m] - 1:
                 deadline = f32(self.interval_ms[m] * (self.slot[m] + 2))
                 self.slot[m] += 1
-                if self.probability[m] > self.rngs[m].random():
+                if self.triggers.trigger(m, self.probability[m]):
                     self.queues[name].append(_Request(name, self.slot[m], now, deadline))
 
     def _retire(self, now: np.float32) -> None:
@@ -191,5 +241,5 @@ class XRBenchEngine:
 
 
 def run_xrbench(scenario: Scenario, costs: CostTable, *, seed: int = 0,
-                duration_s: float = REFERENCE_DURATION_S) -> Trace:
-    return XRBenchEngine(scenario, costs, seed=seed, duration_s=duration_s).run()
+                duration_s: float = REFERENCE_DURATION_S, rng: Rng = "numpy") -> Trace:
+    return XRBenchEngine(scenario, costs, seed=seed, duration_s=duration_s, rng=rng).run()

@@ -1,0 +1,90 @@
+"""The reference's random stream: glibc's rand() in Python, and mode xrbench drawing from it
+as the reference does (option rng: reference)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from xrsim import simulate
+from xrsim.cli import main
+from xrsim.sim.glibc_rand import GlibcRand
+
+# The first six rand() values after srand(seed), as glibc 2.36 prints them.
+GLIBC = {
+    0: [1804289383, 846930886, 1681692777, 1714636915, 1957747793, 424238335],  # srand(0) is srand(1)
+    1: [1804289383, 846930886, 1681692777, 1714636915, 1957747793, 424238335],
+    2: [1505335290, 1738766719, 190686788, 260874575, 747983061, 906156498],
+    42: [71876166, 708592740, 1483128881, 907283241, 442951012, 537146758],
+    12345: [383100999, 858300821, 357768173, 455528251, 133005921, 116285904],
+    2**31 - 1: [1065668062, 2142264300, 1066566375, 1064012770, 2141034222, 1065509725],
+    2**32 - 1: [254925627, 1205188300, 366127624, 1401405153, 76053476, 1604170158],  # a negative int
+}
+
+
+@pytest.mark.parametrize("seed", sorted(GLIBC))
+def test_the_generator_is_glibcs_rand(seed: int) -> None:
+    stream = GlibcRand(seed)
+    assert [stream.rand() for _ in range(6)] == GLIBC[seed]
+
+
+def test_the_thousandth_value() -> None:
+    stream = GlibcRand(1)
+    values = [stream.rand() for _ in range(1000)]
+    assert values[-1] == 1143565421  # glibc 2.36, srand(1), the 1000th rand()
+    assert all(0 <= v <= 2**31 - 1 for v in values)
+
+
+TWO = """\
+name: two
+models:
+  - {model: A, fps: 10}
+  - {model: B, fps: 10}
+cascades:
+  - {from: A, to: B, probability: 0.5}
+"""
+MODEL = "name: {0}\nlayers:\n  - {{name: c, type: conv, H: 8, W: 8, C: 3, K: 8, R: 3, S: 3}}\n"
+
+
+@pytest.mark.parametrize(("seed", "b_runs_frame_0"), [(1, False), (2, True)])
+def test_draws_as_the_reference_draws(tmp_path: Path, seed: int, b_runs_frame_0: bool) -> None:
+    """At the first event A draws an unused number, then u for its slot; B the same.
+    srand(1): A's u = 846930886 / 2^31 = 0.39 < 1, triggered; B's u = 1714636915 / 2^31 =
+    0.80 > 0.5: B's frame 0 is never created. srand(2): B's u = 260874575 / 2^31 = 0.12 <
+    0.5: it is."""
+    for name in "AB":
+        (tmp_path / "models").mkdir(exist_ok=True)
+        (tmp_path / "models" / f"{name}.yaml").write_text(MODEL.format(name))
+    (tmp_path / "scenarios").mkdir()
+    scenario = tmp_path / "scenarios" / "two.yaml"
+    scenario.write_text(TWO)
+    result = simulate("xrbench-4k-A", scenario, mode="xrbench", costs="analytical", rng="reference",
+                      seed=seed)
+    frames_of_b = {r.frame for r in result.trace.records if r.model == "B"}
+    assert (0 in frames_of_b) is b_runs_frame_0
+    assert 0 in {r.frame for r in result.trace.records if r.model == "A"}
+
+
+def test_ar_assistant_first_decision_as_the_reference_makes_it() -> None:
+    """Measured on the reference: ASR_EM_24L's first trigger (p = 0.5) is the 4th rand()
+    after srand and fires in 15 of the seeds 1..20, on every design."""
+    for design in ("xrbench-4k-A", "xrbench-8k-M"):
+        fired = sum(
+            any(r.model == "ASR_EM_24L" and r.frame == 0 for r in simulate(
+                design, "ar_assistant", mode="xrbench", rng="reference", seed=seed).trace.records)
+            for seed in range(1, 21))
+        assert fired == 15, design
+
+
+def test_rng_is_an_ordinary_run_option(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--mode", "xrbench", "--scenario", "ar_assistant", "--rng", "reference",
+                 "--seed", "3", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["config"] == {"rng": "reference"}
+    assert main(["run", "--mode", "default", "--rng", "reference"]) == 2
+    assert "rng: applies to mode 'xrbench' only" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    assert "--rng RNG" in capsys.readouterr().out
