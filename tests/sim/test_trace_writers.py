@@ -41,8 +41,9 @@ def test_records_csv(tmp_path: Path) -> None:
 def test_jsonl_has_inferences_then_blocks(tmp_path: Path) -> None:
     write_jsonl(_trace(), tmp_path / "t.jsonl")
     lines = [json.loads(line) for line in (tmp_path / "t.jsonl").read_text().splitlines()]
-    assert [x["kind"] for x in lines] == ["inference"] * 2 + ["block"] * 5
-    assert lines[1]["model"] == "long" and lines[1]["suspended_s"] > 0
+    assert [x["kind"] for x in lines] == ["run"] + ["inference"] * 2 + ["block"] * 5
+    assert lines[0]["sub_accelerators"] == ["acc0"]
+    assert lines[2]["model"] == "long" and lines[2]["suspended_s"] > 0
 
 
 def test_chrome_trace_has_one_track_per_sub_accelerator(tmp_path: Path) -> None:

@@ -45,8 +45,14 @@ def write_blocks_csv(trace: Trace, path: Path) -> None:
 
 
 def write_jsonl(trace: Trace, path: Path) -> None:
-    """One JSON object a line: ``{"kind": "inference", ...}`` then ``{"kind": "block", ...}``."""
+    """One JSON object a line: ``{"kind": "run", ...}`` (scenario, system, models,
+    sub-accelerators, end and warm-up times), then ``{"kind": "inference", ...}`` and
+    ``{"kind": "block", ...}`` - enough for a timeline to be drawn from the file alone."""
+    header = {"kind": "run", "scenario": trace.scenario, "system": trace.system,
+              "models": list(trace.models), "sub_accelerators": list(trace.sub_accelerators),
+              "end_s": trace.end_s, "warmup_s": trace.warmup_s}
     with atomic_write(path) as handle:
+        handle.write(json.dumps(header) + "\n")
         for r in trace.records:
             handle.write(json.dumps({"kind": "inference", **asdict(r)}) + "\n")
         for b in trace.blocks:
