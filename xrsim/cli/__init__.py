@@ -1,4 +1,4 @@
-"""Command line: ``python -m xrsim run | list | validate | costs | validate-costs``.
+"""Command line: ``python -m xrsim run | list | validate | costs | validate-costs | plot``.
 
 Each command is a thin module over library functions. Bad input ends with one line naming
 the file and field, and exit status 2.
@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 from xrsim.arguments import EXIT_BAD_INPUT, ArgumentParser
 from xrsim.cli.costs import add_cost_commands
+from xrsim.cli.plot import add_plot_command
 from xrsim.cli.run import add_run_command
 from xrsim.cli.specs import add_spec_commands
 from xrsim.errors import SpecError
@@ -27,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_run_command(sub)
     add_spec_commands(sub)
     add_cost_commands(sub)
+    add_plot_command(sub)
     return parser
 
 

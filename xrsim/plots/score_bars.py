@@ -1,33 +1,44 @@
-"""XRBench Figure 5 style: the score of each design on each scenario, and their mean."""
+"""XRBench's Figure 5: per design, the score's parts (RT, EN, QoE) and the score itself on
+each scenario and over all of them, from a sweep's results."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from xrsim.plots.data import grouped_mean, in_order
+from xrsim.plots.style import PAGE_WIDTH_IN, colour, pyplot
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+PANELS = (("rt", "RT score", 1.0), ("en", "EN score", 1.0), ("qoe", "QoE score", 1.0),
+          ("score", "XRBench score", 100.0))
+ALL = "all scenarios"
 
 
-def plot_score_grid(scores: Mapping[tuple[str, str], float], designs: Sequence[str],
-                    scenarios: Sequence[str], path: Path, title: str = "") -> None:
-    """Grouped bars: one group per design, one bar per scenario, a marker for the mean."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import numpy as np
-
-    width = 0.8 / len(scenarios)
+def score_bars(rows: list[dict[str, Any]], title: str | None = None) -> Figure:
+    """Four stacked panels; in each, one group of bars per design, one bar per scenario
+    (mean over seeds) and a black bar for the mean over the scenarios."""
+    plt = pyplot()
+    designs = in_order([r["design"] for r in rows])
+    scenarios = in_order([r["scenario"] for r in rows])
+    fig, axes = plt.subplots(len(PANELS), 1, figsize=(PAGE_WIDTH_IN, 1.35 * len(PANELS)), sharex=True)
+    width = 0.84 / (len(scenarios) + 1)
     x = np.arange(len(designs))
-    fig, ax = plt.subplots(figsize=(max(10.0, 0.7 * len(designs) + 3), 4.2))
-    for j, scenario in enumerate(scenarios):
-        values = [scores[(d, scenario)] for d in designs]
-        ax.bar(x - 0.4 + (j + 0.5) * width, values, width, label=scenario)
-    means = [np.mean([scores[(d, s)] for s in scenarios]) for d in designs]
-    ax.plot(x, means, "k_", markersize=14, markeredgewidth=2.5, label="mean")
-    ax.set_xticks(x, designs, rotation=60, ha="right", fontsize=8)
-    ax.set_ylabel("XRBench score")
-    ax.set_ylim(0, 100)
-    ax.set_title(title)
-    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
-    fig.tight_layout()
-    fig.savefig(path, dpi=150)
-    plt.close(fig)
+    for ax, (metric, label, top) in zip(axes, PANELS, strict=True):
+        means = grouped_mean(rows, lambda r: (r["design"], r["scenario"]), metric)
+        for j, scenario in enumerate(scenarios):
+            values = [means.get((d, scenario), (np.nan, 0, 0))[0] for d in designs]
+            ax.bar(x - 0.42 + (j + 0.5) * width, values, width, color=colour(j), label=scenario)
+        overall = [np.nanmean([means.get((d, s), (np.nan, 0, 0))[0] for s in scenarios]) for d in designs]
+        ax.bar(x - 0.42 + (len(scenarios) + 0.5) * width, overall, width, color="black", label=ALL)
+        ax.set_ylim(0, top)
+        ax.set_ylabel(label)
+    axes[-1].set_xticks(x, designs, rotation=45, ha="right")
+    axes[0].legend(ncols=4, loc="lower left", bbox_to_anchor=(0, 1.02), frameon=False)
+    if title:
+        fig.suptitle(title, y=1.0 + 0.12 / len(PANELS))
+    fig.align_ylabels(axes)
+    return fig

@@ -27,7 +27,7 @@ from xrsim.hardware.overrides import UnknownOverride, apply_overrides
 from xrsim.options import CONFIG_OPTION, OPTIONS, RunOptions, resolve_options
 from xrsim.sim.engines import get_engine
 from xrsim.sweep.generate import generate_designs, load_generate_spec
-from xrsim.sweep.spec import _SweepBase, option_axes
+from xrsim.sweep.spec import SeedRange, _SweepBase, option_axes
 from xrsim.workload import Scenario, list_scenarios, load_scenario
 
 GLOB_CHARS = "*?["
@@ -204,6 +204,12 @@ def scenario_content(scenario: Scenario) -> str:
 
 
 def _seeds(spec: _SweepBase, source: Path | None) -> list[int]:
+    if isinstance(spec.seeds, SeedRange):
+        first, count = spec.seeds.first, spec.seeds.count
+        if count > MAX_RUNS or first + count - 1 > MAX_SEED:
+            raise SpecError(source, "seeds", f"a range must stay within {MAX_RUNS:,} seeds and seed "
+                                             f"{MAX_SEED}")
+        return list(range(first, first + count))
     if isinstance(spec.seeds, int):
         if not 1 <= spec.seeds <= MAX_RUNS:
             raise SpecError(source, "seeds", f"a count must be from 1 to {MAX_RUNS:,}, got {spec.seeds}")

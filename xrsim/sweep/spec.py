@@ -20,6 +20,14 @@ SWEEP_OPTIONS: tuple[str, ...] = tuple(name for name, o in OPTIONS.items() if o.
 lives in an engine ``config`` file, which is an option too)."""
 
 
+class SeedRange(BaseModel):
+    """``{first: F, count: N}``: seeds F ... F + N - 1 (the reference's runs used 1, 2, ...)."""
+
+    model_config = SPEC_CONFIG
+    first: StrictInt = Field(ge=0)
+    count: StrictInt = Field(ge=1)
+
+
 class _SweepBase(BaseModel):
     model_config = SPEC_CONFIG
     name: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$", description=(
@@ -28,7 +36,7 @@ class _SweepBase(BaseModel):
     description: str | None = None
     designs: list[str | dict[str, Any]] = Field(min_length=1)
     scenarios: str | list[str] = Field(min_length=1)
-    seeds: StrictInt | list[StrictInt] = 1
+    seeds: StrictInt | list[StrictInt] | SeedRange = 1
     set: dict[str, Any] = Field(default_factory=dict)
     combine: Literal["grid", "zip"] = "grid"
     zip: list[str] = Field(default_factory=list, description=(

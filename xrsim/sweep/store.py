@@ -27,7 +27,7 @@ from xrsim.errors import SpecError
 METRIC_COLUMNS = (
     "score", "rt", "en", "qoe", "frames", "completed", "dropped", "missed", "miss_rate", "drop_rate",
     "latency_p50_s", "latency_p90_s", "latency_p99_s", "latency_mean_s", "energy_per_frame_j",
-    "energy_j", "average_power_w", "edp_j_s", "antt", "fairness", "utilisation_mean",
+    "energy_j", "average_power_w", "edp_j_s", "antt", "fairness", "utilisation_mean", "total_pes",
 )
 SYNC_EVERY_S = 1.0
 

@@ -58,6 +58,7 @@ def metrics(result: RunResult) -> dict[str, Any]:
     utilisation = stats.utilisation
     return {
         "score": score.score, "rt": score.rt, "en": score.en, "qoe": score.qoe,
+        "total_pes": result.system.total_pes,
         **asdict(stats.run), "fairness": stats.fairness,
         "utilisation_mean": sum(utilisation.values()) / len(utilisation) if utilisation else 0.0,
         "utilisation": utilisation,

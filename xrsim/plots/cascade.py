@@ -1,0 +1,43 @@
+"""A cascade-rate study (XRBench's Figure 7): RT, EN, QoE and the score against the
+probability with which a scenario's cascades fire, one line per design, mean and 95 %
+interval over seeds."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from xrsim.plots.data import grouped_mean, in_order
+from xrsim.plots.score_bars import PANELS
+from xrsim.plots.style import PAGE_WIDTH_IN, colour, pyplot
+from xrsim.workload import load_scenario
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
+def cascade_probability(scenario: str) -> float:
+    """The lowest trigger probability of a scenario's cascades (1 with none), in %."""
+    spec = load_scenario(scenario).spec
+    return 100.0 * min((c.probability for c in spec.cascades), default=1.0)
+
+
+def cascade_rates(rows: list[dict[str, Any]], title: str | None = None) -> Figure:
+    plt = pyplot()
+    probability = {s: cascade_probability(s) for s in in_order([r["scenario"] for r in rows])}
+    designs = in_order([r["design"] for r in rows])
+    fig, axes = plt.subplots(1, len(PANELS), figsize=(PAGE_WIDTH_IN, 2.0), layout="constrained")
+    for ax, (metric, label, top) in zip(axes, PANELS, strict=True):
+        stats = grouped_mean(rows, lambda r: (r["design"], probability[r["scenario"]]), metric)
+        for i, design in enumerate(designs):
+            xs = sorted(p for d, p in stats if d == design)
+            ax.errorbar(xs, [stats[(design, p)][0] for p in xs], yerr=[stats[(design, p)][1] for p in xs],
+                        color=colour(i), marker="o", markersize=3, capsize=2, linewidth=1, label=design)
+        ax.set_xlabel("cascade probability (%)")
+        ax.set_ylabel(label)
+        ax.set_ylim(0, top * 1.02)
+        ax.set_xticks(sorted(set(probability.values())))
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside upper center", ncols=len(designs),
+               frameon=False)
+    if title:
+        fig.suptitle(title)
+    return fig
