@@ -102,7 +102,7 @@ def test_pareto_front_by_hand() -> None:
 
 
 @pytest.mark.parametrize("name", ["xrbench_fig5", "xrbench_fig6", "xrbench_fig7", "pareto", "latency_cdf",
-                                  "schedulers"])
+                                  "schedulers", "validation"])
 def test_each_experiment_makes_its_figure_in_one_command(name: str, tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, f"experiments/{name}/run.py", "--out", str(tmp_path)], cwd=ROOT,
                           capture_output=True, text=True, timeout=600)

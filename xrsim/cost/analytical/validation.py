@@ -157,7 +157,8 @@ def validation_report() -> tuple[str, str]:
     head = [
         "# Validation: analytical costs vs the XRBench reference's MAESTRO",
         "",
-        "Written by `python -m xrsim validate-costs`; do not edit by hand. Every row of the "
+        "Written by `python experiments/validation/run.py` (or `python -m xrsim validate-costs "
+        "--out FILE`). Every row of the "
         "reference's per-model costs (`xrsim/cost/data/xrbench_maestro_costs.csv`: 12 models x "
         "7 sub-accelerator sizes x 3 dataflows) is compared with the analytical model on the "
         "same sub-accelerator of the Figure 5 designs (WS = NVDLA-style, 8-bit, energy table "
