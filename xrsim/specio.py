@@ -61,6 +61,8 @@ def read_text(path: Path) -> str:
     """A spec file's text: UTF-8 (a leading byte-order mark is allowed), at most
     MAX_SPEC_BYTES; every failure is a SpecError naming the file."""
     try:
+        if path.exists() and not path.is_file():  # a folder, a device, a pipe (which would block)
+            raise SpecError(path, None, "not a regular file: a spec is a YAML file")
         with open(path, "rb") as handle:
             data = handle.read(MAX_SPEC_BYTES + 1)
     except OSError as exc:
@@ -230,7 +232,8 @@ def resolve_ref(ref: str | Path, folder: Path, kind: str) -> Path:
     if isinstance(ref, Path) or text.endswith((".yaml", ".yml")) or "/" in text or "\\" in text:
         path = Path(ref)
         if not is_file(path):
-            raise SpecError(path, None, f"no such {kind} file")
+            what = "not a regular file" if path.exists() else "no such"
+            raise SpecError(path, None, f"{what} {kind} file" if what == "no such" else what)
         return path
     path = folder / f"{text}.yaml"
     with contextlib.suppress(SpecError):  # a name too long for a file name is no built-in one

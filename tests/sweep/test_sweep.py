@@ -115,8 +115,8 @@ BAD_SPECS = [
     ("combine: zip\nscheduler: [edf, llf]\nset: {dram.bandwidth_gb_per_s: [1, 2, 3]}\n",
      "combine: zip needs every list to have one length"),
     ("combine: cartesian\n", "combine: Input should be 'grid' or 'zip'"),
-    ("seeds: 0\n", "seeds: a count must be from 1 to 10,000,000, got 0"),
-    ("seeds: 1000000000000\n", "seeds: a count must be from 1 to 10,000,000"),  # no MemoryError
+    ("seeds: 0\n", "seeds: a count must be from 1 to 1,000,000, got 0"),
+    ("seeds: 1000000000000\n", "seeds: a count must be from 1 to 1,000,000"),  # no MemoryError
     ("seeds: [1, 1]\n", "seeds: a list must hold distinct seeds"),
     ("seeds: [99999999999999999999999]\n", "seeds: a list must hold distinct seeds from 0 to "
                                           "9223372036854775807"),  # what run --seed takes
@@ -126,7 +126,7 @@ BAD_SPECS = [
     ("seeds: 5000\nscheduler: [edf, llf, fcfs]\nset: {dram.bandwidth_gb_per_s: [1, 2, 3, 4, 5, 6, 7]}\n"
      "granularity: [model, block:1, block:2, block:3, block:4, block:5, block:6, block:7, block:8, "
      "block:9, block:10]\nwarmup_s: [0.0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09]\n",
-     "11,550,000 runs is more than a sweep takes (10,000,000)"),
+     "11,550,000 runs is more than a sweep takes (1,000,000)"),
     ("seed: 3\n", "seed: give seeds under 'seeds'"),
     ("seeds: [a]\n", "seeds"),
     ("designs: [xrbench-4k-A\n", "malformed YAML"),

@@ -51,7 +51,8 @@ class SimConfig(BaseModel):
         "a preempted frame may resume on another sub-accelerator, at migration_cost_ms"))
     migration_cost_ms: StrictFloat = Field(default=0.05, ge=0, description="time a migration costs, in ms")
     shared_dram: bool | None = Field(
-        default=None, description="share the DRAM bandwidth; None: as the system's dram.shared says")
+        default=None, description=(
+            "sub-accelerators share the DRAM bandwidth (default: as the hardware spec's dram.shared)"))
     drop_policy: DropPolicy = Field(default="deadline", description=(
         "when a waiting frame is dropped: at its deadline, never, or once it is predicted to miss"))
     warmup_s: StrictFloat = Field(default=0.0, ge=0, description=(

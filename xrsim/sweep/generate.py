@@ -225,7 +225,9 @@ class GenerateSpec(BaseModel):
         default=1, description="every share is a multiple of it; 1 keeps the fractions exact")
     max_aspect: Annotated[StrictFloat, Field(ge=1)] = Field(
         default=float(MAX_ASPECT), description="widest cols / rows of a generated array")
-    name_prefix: StrictStr | None = Field(default=None, min_length=1)
+    name_prefix: StrictStr | None = Field(
+        default=None, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$",
+        description="letters, digits, '_', '-', '.': names become file names")
     energy_table: tuple[StrictStr, ...] = Field(
         default=(HardwareSystem.model_fields["energy_table"].default,), min_length=1)
     dram_gb_per_s: tuple[Rate, ...] = Field(min_length=1)

@@ -31,8 +31,9 @@ from xrsim.sweep.spec import SeedRange, _SweepBase, option_axes
 from xrsim.workload import Scenario, list_scenarios, load_scenario
 
 GLOB_CHARS = "*?["
-MAX_RUNS = 10_000_000
-"""Runs a sweep may plan: beyond this its plan alone would exhaust memory."""
+MAX_RUNS = 1_000_000
+"""Runs one sweep may plan: its plan holds about 1 KB a run (a million plan in about 20 s
+and 1 GB); split larger studies into several specs."""
 MAX_SEED = 2**63 - 1
 """The largest seed ``run --seed`` takes, so that every row's command repeats it."""
 
@@ -183,7 +184,7 @@ def _unique(entries: list[Entry], field: str, source: Path | None) -> list[Entry
     seen: dict[str, Entry] = {}
     for entry in entries:
         first = seen.setdefault(entry.label, entry)
-        if first.ref != entry.ref and _content(first) != _content(entry):
+        if first is not entry and _content(first) != _content(entry):
             raise SpecError(source, field, f"two different entries are both named '{entry.label}' "
                                            f"({first.shown}, {entry.shown}); rows are told apart by name")
     return list(seen.values())

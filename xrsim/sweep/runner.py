@@ -4,7 +4,6 @@ executor in chunks, append each finished run to the log, then write the tables."
 from __future__ import annotations
 
 import getpass
-import itertools
 import json
 import platform
 import socket
@@ -28,6 +27,7 @@ from xrsim.sweep.store import ResultsLog, folder_lock, runs_csv, summary_md, wri
 from xrsim.sweep.worker import preload, run_chunk
 
 MAX_CHUNK = 32
+CHUNK_S = 0.25
 IN_FLIGHT_PER_WORKER = 3
 PACKAGES = ("xrsim", "simpy", "numpy", "networkx", "pydantic", "PyYAML", "dask", "distributed")
 
@@ -74,11 +74,32 @@ def varying_axes(sweep: Sweep) -> list[str]:
             if len({json.dumps(r.labels.get(a), sort_keys=True) for r in sweep.runs}) > 1]
 
 
-def _chunks(runs: Sequence[PlannedRun], workers: int) -> list[list[PlannedRun]]:
-    """A few chunks per worker, to spread the load; one run a chunk on one worker, where
-    there is no transfer to save and each run then reaches the log as it finishes."""
-    size = 1 if workers == 1 else max(1, min(MAX_CHUNK, -(-len(runs) // (workers * 4))))
-    return [list(runs[i:i + size]) for i in range(0, len(runs), size)]
+class _Chunker:
+    """Cuts the runs into chunks of about CHUNK_S of work, from the wall time of the runs
+    finished so far (one run a chunk until some have): big enough that a chunk's transfer
+    is cheap beside its runs, small enough that a run reaches the log soon after it ends
+    and a worker that dies takes little finished work with it. One worker: one run a chunk."""
+
+    def __init__(self, runs: Sequence[PlannedRun], workers: int) -> None:
+        self.runs = list(runs)
+        self.next = 0
+        self.workers = workers
+        self.done = 0
+        self.wall_s = 0.0
+
+    def measured(self, results: list[dict[str, Any]]) -> None:
+        self.done += len(results)
+        self.wall_s += sum(r.get("wall_s", 0.0) for r in results)
+
+    def take(self) -> list[PlannedRun] | None:
+        if self.next >= len(self.runs):
+            return None
+        size = 1
+        if self.workers > 1 and self.done >= self.workers and self.wall_s > 0:
+            size = max(1, min(MAX_CHUNK, int(CHUNK_S / (self.wall_s / self.done))))
+        chunk = self.runs[self.next:self.next + size]
+        self.next += len(chunk)
+        return chunk
 
 
 def _git_revision() -> str | None:
@@ -207,13 +228,14 @@ def _execute(sweep: Sweep, out: Path, executor: Executor, workers: int,
     runnable = [r for r in todo if r.error is None]
     preload(sweep)  # before the first task: a pool that forks starts its workers then
     futures: dict[Future[list[dict[str, Any]]], list[PlannedRun]] = {}
-    chunks = iter(_chunks(runnable, workers))
+    chunker = _Chunker(runnable, workers)
     try:
         while True:
             # A few chunks in flight per worker: enough to keep each busy, few enough that
             # runs reach the log as they finish (and not only once all are submitted).
-            for chunk in itertools.islice(chunks, max(0, IN_FLIGHT_PER_WORKER * workers - len(futures))):
-                if outcome.broken:
+            while not outcome.broken and len(futures) < IN_FLIGHT_PER_WORKER * workers:
+                chunk = chunker.take()
+                if chunk is None:
                     break
                 try:
                     futures[executor.submit(run_chunk, [r.point for r in chunk])] = chunk
@@ -231,6 +253,7 @@ def _execute(sweep: Sweep, out: Path, executor: Executor, workers: int,
                         outcome.broken = _one_line(exc)
                     results = [{"key": r.point.key, "status": "failed", "wall_s": 0.0,
                                 "error": f"worker failed: {_one_line(exc)}"} for r in chunk]
+                chunker.measured(results)
                 record(results)
     except KeyboardInterrupt:
         outcome.interrupted = True
