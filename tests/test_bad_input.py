@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -408,9 +409,23 @@ def test_a_file_that_is_not_utf8_text(tmp_path: Path, capsys: pytest.CaptureFixt
 @pytest.mark.parametrize("option", [["validate"], ["run", "--config"]])
 def test_an_endless_file_is_not_read_to_the_end(capsys: pytest.CaptureFixture[str],
                                                 option: list[str]) -> None:
-    """/dev/zero used to fill memory (MemoryError); a spec reader stops after 4 MiB."""
+    """/dev/zero used to fill memory (MemoryError); a device is not read at all, and a
+    regular file is read up to 4 MiB."""
     status, err = run_cli([*option, "/dev/zero"], capsys)
-    assert status == 2 and err.endswith("/dev/zero: larger than 4 MiB: not a spec file"), err
+    assert status == 2 and err.endswith("/dev/zero: not a regular file: a spec is a YAML file"), err
+
+
+def test_a_huge_file_or_a_pipe_is_not_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    huge = tmp_path / "huge.yaml"
+    huge.write_bytes(b"#" * (5 * 2**20))
+    status, err = run_cli(["validate", str(huge)], capsys)
+    assert status == 2 and err.endswith(f"{huge}: larger than 4 MiB: not a spec file"), err
+    pipe = tmp_path / "pipe.yaml"
+    os.mkfifo(pipe)  # reading it would block forever: nobody writes
+    status, err = run_cli(["validate", str(pipe)], capsys)
+    assert status == 2 and err.endswith(f"{pipe}: not a regular file: a spec is a YAML file"), err
+    status, err = run_cli(["run", "--hardware", str(tmp_path)], capsys)
+    assert status == 2 and err.endswith(f"{tmp_path}: not a regular file"), err
 
 
 @pytest.mark.parametrize("option", SPEC_OPTIONS)
@@ -435,3 +450,8 @@ def test_an_output_over_a_model_file_is_refused(tmp_path: Path, capsys: pytest.C
     status, err = run_cli(["run", "--scenario", str(path), "--trace-csv", str(model)], capsys)
     assert status == 2 and "--trace-csv: is the run's input (model tiny of --scenario)" in err
     assert model.read_text() == GOOD_MODEL
+
+
+def test_an_empty_output_name_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    status, err = run_cli(["run", "--trace-csv", ""], capsys)
+    assert status == 2 and err == "xrsim: error: --trace-csv: needs a file name, got an empty one"

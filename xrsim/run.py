@@ -9,7 +9,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from xrsim.cost import CostMemo, CostTable, get_cost_model
+from xrsim.cost import COST_BACKENDS, CostMemo, CostTable, get_cost_model
+from xrsim.cost.base import ignored_fields
 from xrsim.errors import SpecError
 from xrsim.hardware import HardwareSystem, load_hardware
 from xrsim.metrics.stats import RunStats, run_stats
@@ -83,6 +84,21 @@ def simulate(system: HardwareSystem | str | Path, scenario: Scenario | str | Pat
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     return simulate_resolved(system, scenario, resolve_options(options), cost_memo=cost_memo)
+
+
+def check_overrides(paths: list[str], options: RunOptions, source: str | Path | None = None) -> None:
+    """Refuse a hardware override that could only be ignored: on a backend of measured
+    costs, a field its table is not keyed by changes nothing, unless layer blocks let it
+    shape how a model's cost splits over its layers."""
+    granularity = getattr(options.engine_options, "granularity", "model")
+    if options.mode != "xrbench" and granularity != "model" and options.costs == "calibrated":
+        return
+    ignored = ignored_fields(options.costs, paths)
+    if ignored:
+        keyed = ", ".join(sorted(COST_BACKENDS.get(options.costs).totals_from or ()))
+        raise SpecError(source, f"set.{ignored[0]}", (
+            f"changes nothing with costs '{options.costs}', whose costs depend only on {keyed}; "
+            "use costs 'analytical'"))
 
 
 def simulate_resolved(system: HardwareSystem, scenario: Scenario, options: RunOptions, *,

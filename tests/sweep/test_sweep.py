@@ -270,7 +270,9 @@ sub_accelerators:
                                       "scenarios: [vr_gaming]\nseeds: 2\nmode: xrbench\n")
     out = tmp_path / "o"
     assert main([str(spec), "--out", str(out), "--quiet"]) == 1
-    assert capsys.readouterr().out.splitlines()[-1].startswith("6 runs: 6 done, 0 skipped, 2 failed")
+    captured = capsys.readouterr()
+    assert captured.out.splitlines()[-1].startswith("6 runs: 6 done, 0 skipped, 2 failed")
+    assert captured.err.startswith("xrsim.sweep: 2 run(s) failed (summary.md lists them); the first: ")
     rows = log_rows(out)
     failed = [r for r in rows if r["status"] == "failed"]
     assert [r["design"] for r in failed] == ["broken", "broken"]
@@ -432,7 +434,8 @@ duration_s: 0.2
 def test_an_override_that_breaks_a_design_keeps_its_runs_apart(tmp_path: Path) -> None:
     """Each value of another axis is its own run, even on a design the override broke."""
     spec = write(tmp_path / "s.yaml", "designs: [xrbench-4k-A, xrbench-8k-A]\nscenarios: [vr_gaming]\n"
-                                      "mode: xrbench\nset:\n  sub_accelerators.0.array: [[64, 64]]\n"
+                                      "mode: xrbench\ncosts: analytical\n"
+                                      "set:\n  sub_accelerators.0.array: [[64, 64]]\n"
                                       "  dram.bandwidth_gb_per_s: [16, 64]\n")
     rows = run_sweep(spec, out=tmp_path / "o", executor=SerialExecutor())
     assert len({r["key"] for r in rows}) == 4
@@ -455,6 +458,8 @@ def test_one_sweep_at_a_time_per_folder(tmp_path: Path, capsys: pytest.CaptureFi
     (tmp_path / "file").write_text("x")
     assert main([str(spec), "--out", str(tmp_path / "file"), "--executor", "serial"]) == 2
     assert "file: --out: is a file; the results go in a folder" in capsys.readouterr().err
+    assert main([str(spec), "--out", "", "--executor", "serial"]) == 2
+    assert "--out: needs a folder name, got an empty one" in capsys.readouterr().err
 
 
 class BreakingExecutor(SerialExecutor):
@@ -580,3 +585,26 @@ def test_dry_run_and_json_summaries(tmp_path: Path, capsys: pytest.CaptureFixtur
         ("xrbench-4k-A", 86.466, 2), ("xrbench-4k-B", 31.354, 2)]
     assert main([str(spec), "--out", str(out), "--dry-run", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["to_run"] == 0
+
+
+def test_an_override_the_costs_cannot_see_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                                    ) -> None:
+    """The reference's measured costs are keyed by dataflow, PEs and NoC: a DRAM or clock
+    override would change nothing, silently."""
+    from xrsim.cli import main as xrsim_main
+
+    assert xrsim_main(["run", "--mode", "xrbench", "--set", "dram.bandwidth_gb_per_s=1"]) == 2
+    assert "set.dram.bandwidth_gb_per_s: changes nothing with costs 'table'" in capsys.readouterr().err
+    # PEs are a key of the table (2,048 WS PEs with a 256-word NoC: 8k-G's sub-accelerators)
+    assert xrsim_main(["run", "--mode", "xrbench", "--set", "sub_accelerators.*.num_pes=2048",
+                       "--set", "name=renamed", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["hardware"] == "renamed" and round(out["score"], 3) != 86.466
+    spec = write(tmp_path / "s.yaml", "designs: [xrbench-4k-A]\nscenarios: [vr_gaming]\nmode: xrbench\n"
+                                      "set: {sub_accelerators.*.clock_ghz: [0.5, 1.0]}\n")
+    assert main([str(spec), "--dry-run"]) == 2
+    assert "set.sub_accelerators.*.clock_ghz: changes nothing with costs 'table'" in capsys.readouterr().err
+    # with layer blocks, the calibrated costs split over layers as the analytical model
+    # splits them, so the clock does shape a run
+    assert xrsim_main(["run", "--costs", "calibrated", "--granularity", "block:4", "--duration-s", "0.1",
+                       "--set", "sub_accelerators.*.clock_ghz=0.5"]) == 0

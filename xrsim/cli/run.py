@@ -19,8 +19,8 @@ from xrsim.errors import SpecError
 from xrsim.hardware import load_hardware
 from xrsim.hardware.library import builtin_hardware_dir
 from xrsim.hardware.overrides import apply_overrides, parse_assignment
-from xrsim.options import OPTIONS, Option
-from xrsim.run import RunResult, simulate
+from xrsim.options import OPTIONS, Option, resolve_options
+from xrsim.run import RunResult, check_overrides, simulate_resolved
 from xrsim.sim.trace import Trace, write_timeline_csv
 from xrsim.sim.trace_writers import write_blocks_csv, write_chrome_trace, write_jsonl, write_records_csv
 from xrsim.specio import resolve_ref
@@ -78,9 +78,11 @@ def check_outputs(args: argparse.Namespace, scenario: Scenario) -> None:
     taken: dict[Path, str] = {}
     for name, _, what in OUTPUTS:
         file = getattr(args, name)
+        flag = "--" + name.replace("_", "-")
+        if file == "":
+            raise SpecError(None, flag, "needs a file name, got an empty one")
         if not file:
             continue
-        flag = "--" + name.replace("_", "-")
         path = Path(file).resolve()
         if path in taken:
             raise SpecError(file, flag, f"is also the file of {taken[path]}: give each output its own file")
@@ -104,7 +106,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         values["record_blocks"] = True
     overrides = dict(parse_assignment(text) for text in args.set or [])
     system = apply_overrides(load_hardware(args.hardware), overrides)
-    result = simulate(system, scenario, **values)
+    options = resolve_options(values)
+    check_overrides(list(overrides), options)
+    result = simulate_resolved(system, scenario, options)
     written = []
     for name, write, what in OUTPUTS:
         file = getattr(args, name)

@@ -55,10 +55,31 @@ class CostModel(ABC):
     """A per-(model, sub-accelerator) cost backend."""
 
     name: ClassVar[str]
+    totals_from: ClassVar[frozenset[str] | None] = None
+    """The sub-accelerator fields that set a model's total latency and energy; None: every
+    hardware field can. A backend of measured costs names the few its table is keyed by."""
 
     @abstractmethod
     def model_cost(self, model: Model, sub: SubAccelerator, system: HardwareSystem) -> ModelCost:
         """Latency and energy of one inference of ``model`` on ``sub``."""
+
+
+HARMLESS_FIELDS = frozenset({"name", "description", "source"})
+
+
+def ignored_fields(backend: str, paths: list[str]) -> list[str]:
+    """The override paths that cannot change a model's total cost on ``backend``: a
+    measured table knows nothing of clocks, buffers or DRAM."""
+    reads = COST_BACKENDS.get(backend).totals_from
+    if reads is None:
+        return []
+    ignored = []
+    for path in paths:
+        parts = path.split(".")
+        field = parts[-1] if parts[0] == "sub_accelerators" and len(parts) >= 3 else parts[0]
+        if field not in reads | HARMLESS_FIELDS:
+            ignored.append(path)
+    return ignored
 
 
 COST_BACKENDS: Registry[CostModel] = Registry("cost backend", "costs")

@@ -21,6 +21,8 @@ from xrsim.workload.model import Model
 
 @register_cost_model("calibrated")
 class CalibratedCostModel(CostModel):
+    totals_from = TableCostModel.totals_from  # the other fields shape only the split over layers
+
     def __init__(self, table: CostModel | None = None, shape: CostModel | None = None) -> None:
         self.table = table if table is not None else TableCostModel()
         self.shape = shape if shape is not None else AnalyticalCostModel()

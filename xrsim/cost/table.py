@@ -47,6 +47,8 @@ def _read_table(path: Path) -> dict[Key, tuple[float, float]]:
 
 @register_cost_model("table")
 class TableCostModel(CostModel):
+    totals_from = frozenset({"dataflow", "num_pes", "noc_words_per_cycle"})
+
     def __init__(self, path: Path | None = None) -> None:
         self.path = Path(path) if path is not None else DEFAULT_TABLE
 

@@ -79,5 +79,8 @@ def apply_overrides(system: HardwareSystem, overrides: Mapping[str, Any],
     try:
         return validate_spec(HardwareSystem, data, source)
     except SpecError as exc:
-        paths = ", ".join(f"set.{p}" for p in overrides)
+        # the override whose field the design's check names (the last part of its path), or all
+        last = (exc.field or "").rsplit(".", 1)[-1].split("[", 1)[0]
+        at_fault = [p for p in overrides if p.rsplit(".", 1)[-1] == last] or list(overrides)
+        paths = ", ".join(f"set.{p}" for p in at_fault)
         raise SpecError(source, paths, f"gives an invalid design ({exc.field}: {exc.message})") from None

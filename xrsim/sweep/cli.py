@@ -84,6 +84,10 @@ def report(outcome: SweepOutcome, quiet: bool, as_json: bool) -> None:
         return
     for note in outcome.notes:
         print(f"xrsim.sweep: note: {note}", file=sys.stderr)
+    failures = [r for r in outcome.rows if r["status"] != "ok"]
+    if failures:
+        print(f"xrsim.sweep: {len(failures)} run(s) failed (summary.md lists them); the first: "
+              f"{failures[0].get('error')}", file=sys.stderr)
     if outcome.broken:
         print(f"xrsim.sweep: error: the executor stopped taking runs ({outcome.broken}); the runs in "
               "flight are recorded as failed and the rest were not started: run again to resume",

@@ -25,6 +25,7 @@ from xrsim.errors import SpecError
 from xrsim.hardware import HardwareSystem, list_hardware, load_hardware
 from xrsim.hardware.overrides import UnknownOverride, apply_overrides
 from xrsim.options import CONFIG_OPTION, OPTIONS, RunOptions, resolve_options
+from xrsim.run import check_overrides
 from xrsim.sim.engines import get_engine
 from xrsim.sweep.generate import generate_designs, load_generate_spec
 from xrsim.sweep.spec import SeedRange, _SweepBase, option_axes
@@ -341,6 +342,7 @@ def plan_sweep(spec: _SweepBase, *, source: Path | None, out: Path) -> Sweep:
         for combo, options, given in zip(combos, resolved, option_combos, strict=True):
             overrides = {k.removeprefix("set."): v for k, v in combo.items()
                          if k.startswith("set.") and v is not None}
+            check_overrides(list(overrides), options, source)
             system, error = _overridden(design, overrides, source)
             if system is not None:
                 systems[(design.ref, json.dumps(overrides))] = system

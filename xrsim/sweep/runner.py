@@ -64,6 +64,8 @@ def load_sweep(spec_or_path: _SweepBase | Mapping[str, Any] | str | Path, out: s
     else:
         spec = spec_or_path
     name = spec.name or (source.stem if source is not None else "sweep")
+    if out is not None and not str(out).strip():
+        raise SpecError(None, "--out", "needs a folder name, got an empty one")
     folder = Path(out) if out is not None else Path("out") / name
     return plan_sweep(spec, source=source, out=folder), folder
 

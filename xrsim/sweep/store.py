@@ -184,10 +184,11 @@ def summary_md(name: str, rows: Sequence[dict[str, Any]], axes: Sequence[str], t
         lines.append(f"| {label} | " + " | ".join("-" if c is None else f"{c:.1f}" for c in cells)
                      + f" | {mean_text} |")
     if failed:
-        lines += ["", "## Failed runs", "", "| design | scenario | seed | error |", "|---|---|---:|---|"]
+        lines += ["", "## Failed runs", "", "| configuration | scenario | seed | error |",
+                  "|---|---|---:|---|"]
         for row in failed[:20]:
             error = str(row.get("error", "")).replace("|", "\\|")
-            lines.append(f"| {row['design']} | {row['scenario']} | {row['seed']} | {error} |")
+            lines.append(f"| {configuration(row, axes)} | {row['scenario']} | {row['seed']} | {error} |")
         if len(failed) > 20:
             lines.append(f"| ... | {len(failed) - 20} more in results.jsonl | | |")
     complete = [(mean, label) for mean, label, group, *_ in ranked
