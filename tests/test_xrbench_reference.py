@@ -48,7 +48,7 @@ def test_summary_matches_reference(hardware: str, tag: str, published: float) ->
     per_model, overall = read_summary(tag)
     assert overall == pytest.approx(published, abs=1e-6)  # the file is the one we think
     result = simulate(hardware, "vr_gaming", mode="xrbench", costs="table")
-    assert result.score.score == pytest.approx(overall, abs=0.01)
+    assert result.score.score == pytest.approx(overall, abs=1e-4)
     assert set(result.score.models) == set(per_model)
     for model, (rt, en, qoe) in per_model.items():
         got = result.score.models[model]

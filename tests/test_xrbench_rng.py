@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from xrsim import simulate
@@ -88,3 +89,59 @@ def test_rng_is_an_ordinary_run_option(capsys: pytest.CaptureFixture[str]) -> No
     with pytest.raises(SystemExit):
         main(["run", "--help"])
     assert "--rng RNG" in capsys.readouterr().out
+
+
+class Forced:
+    """Triggers by a fixed pattern for the random cascade, always for the rest."""
+
+    def __init__(self, pattern: tuple[int, ...]) -> None:
+        self.pattern = list(pattern)
+
+    def event(self, model: int) -> None:
+        """No draws: nothing is random."""
+
+    def trigger(self, model: int, probability: float) -> bool:
+        return True if probability >= 1 else bool(self.pattern.pop(0))
+
+
+def pattern_scores(design: str, scenario: str) -> dict[tuple[int, ...], tuple[float, float]]:
+    """Each trigger pattern of the scenario's two random slots (its 3 FPS speech model has
+    two in 0.7 s): (score, probability of the pattern)."""
+    import itertools
+
+    from xrsim.cost import CostTable, get_cost_model
+    from xrsim.hardware import load_hardware
+    from xrsim.metrics.xrbench_score import xrbench_score
+    from xrsim.sim.xrbench_engine import XRBenchEngine
+    from xrsim.workload import load_scenario
+
+    loaded = load_scenario(scenario)
+    table = CostTable.build(get_cost_model("table"), load_hardware(design), loaded.models.values())
+    p = min(c.probability for c in loaded.spec.cascades)
+    out = {}
+    for pattern in itertools.product((0, 1), repeat=2):
+        engine = XRBenchEngine(loaded, table, seed=0)
+        engine.triggers = Forced(pattern)  # type: ignore[assignment]
+        score = xrbench_score(engine.run().measured(), loaded).score
+        out[pattern] = (score, p ** sum(pattern) * (1 - p) ** (2 - sum(pattern)))
+    return out
+
+
+@pytest.mark.parametrize(("design", "scenario"), [("xrbench-4k-A", "ar_assistant"),
+                                                  ("xrbench-8k-M", "ar_assistant"),
+                                                  ("xrbench-4k-B", "outdoor_activity_b")])
+def test_numpy_runs_match_the_enumerated_expectation(design: str, scenario: str) -> None:
+    """Each numpy-seeded run is one of the four patterns, scored as that pattern scores;
+    and 200 seeds' mean lies within 3 standard errors of the exact expectation, the sum of
+    the patterns' scores weighted p^k (1 - p)^(2 - k)."""
+    patterns = pattern_scores(design, scenario)
+    exact = sum(score * weight for score, weight in patterns.values())
+    scores = []
+    for seed in range(200):
+        run = simulate(design, scenario, mode="xrbench", seed=seed)
+        fired = tuple(int(any(r.model == "ASR_EM_24L" and r.frame == f for r in run.trace.records))
+                      for f in (0, 1))
+        assert run.score.score == pytest.approx(patterns[fired][0], abs=1e-9)
+        scores.append(run.score.score)
+    mean, error = float(np.mean(scores)), float(np.std(scores, ddof=1) / np.sqrt(len(scores)))
+    assert abs(mean - exact) < 3 * error
