@@ -112,3 +112,29 @@ def test_each_experiment_makes_its_figure_in_one_command(name: str, tmp_path: Pa
     for stem in written:
         assert no_type3(Path(f"{stem}.pdf").read_bytes()) and Path(f"{stem}.png").stat().st_size > 10_000
     assert (tmp_path / "runs.csv").is_file()
+
+
+def test_a_sweep_that_does_not_fit_a_kind_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                                     ) -> None:
+    out = tmp_path / "r"
+    run_sweep({"designs": ["xrbench-4k-A"], "scenarios": ["vr_gaming", "ar_gaming"], "mode": "xrbench"},
+              out=out, executor=SerialExecutor())
+    assert main(["plot", "cascade", str(out), "--out", str(tmp_path / "c.pdf")]) == 2
+    assert "a cascade figure needs scenarios that differ in cascade probability" in capsys.readouterr().err
+    assert main(["plot", "schedulers", str(out), "--out", str(tmp_path / "s.pdf")]) == 2
+    assert "this sweep ran one (reference runtime)" in capsys.readouterr().err
+
+
+def test_drops_at_one_deadline_stay_visible(tmp_path: Path) -> None:
+    """On design B, eye segmentation and gaze estimation drop frames at the same deadlines:
+    each model's drops get their own row of the drop lane."""
+    from xrsim.plots.timeline import timeline
+
+    path = tmp_path / "b.jsonl"
+    assert main(["run", "--mode", "xrbench", "--hardware", "xrbench-4k-B", "--trace-jsonl", str(path)]) == 0
+    trace = load_trace(path)
+    drops = [r for r in trace.records if r["dropped"]]
+    fig = timeline([trace])
+    marks = {(round(x, 6), round(y, 6)) for line in fig.axes[0].lines if line.get_marker() == "x"
+             for x, y in zip(line.get_xdata(), line.get_ydata(), strict=True)}
+    assert len(marks) == len(drops) > 40  # 7 ES drops under 40 GE drops, none hidden

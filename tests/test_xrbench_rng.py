@@ -85,7 +85,9 @@ def test_rng_is_an_ordinary_run_option(capsys: pytest.CaptureFixture[str]) -> No
     out = json.loads(capsys.readouterr().out)
     assert out["config"] == {"rng": "reference"}
     assert main(["run", "--mode", "default", "--rng", "reference"]) == 2
-    assert "rng: applies to mode 'xrbench' only" in capsys.readouterr().err
+    assert "rng: only mode 'xrbench' draws as the reference does" in capsys.readouterr().err
+    assert main(["run", "--rng", "numpy", "--json"]) == 0  # mode default's own streams
+    assert json.loads(capsys.readouterr().out)["config"]["rng"] == "numpy"
     with pytest.raises(SystemExit):
         main(["run", "--help"])
     assert "--rng RNG" in capsys.readouterr().out

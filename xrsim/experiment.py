@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import json
 import shlex
 import sys
 from collections.abc import Callable
@@ -40,6 +41,21 @@ def trace_of(row: dict[str, Any], folder: Path, name: str | None = None) -> Path
     return path
 
 
+def _refuse_another_sweeps_folder(out: Path, name: str) -> None:
+    """An experiment writes its figures beside its sweep's results: into another sweep's
+    folder it would mix the two."""
+    manifest = out / "manifest.json"
+    if not manifest.exists():
+        return
+    try:
+        held = json.loads(manifest.read_text(encoding="utf-8")).get("name")
+    except (OSError, json.JSONDecodeError, AttributeError):
+        return
+    if held and held != name:
+        raise SpecError(out, "--out", f"holds the results of sweep '{held}'; give experiment '{name}' "
+                                      "a folder of its own")
+
+
 def experiment_main(script: str, draw: Draw) -> int:
     """The command line of an experiment's run.py; ``script`` is its ``__file__``."""
     from xrsim.plots.data import load_results
@@ -54,6 +70,7 @@ def experiment_main(script: str, draw: Draw) -> int:
     parser.add_argument("--workers", type=int, help="worker processes (default: one per core)")
     args: argparse.Namespace = parser.parse_args()
     try:
+        _refuse_another_sweeps_folder(args.out, here.name)
         run_sweep(here / "sweep.yaml", out=args.out, workers=args.workers)
         figures = draw(args.out, load_results(args.out))
         for stem, fig in figures.items():

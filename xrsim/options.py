@@ -118,7 +118,10 @@ def _all_options() -> dict[str, Option]:
         for name, info in options_type.model_fields.items():
             modes = tuple(m for m in every
                           if (t := ENGINES.get(m).options_type) is not None and name in t.model_fields)
-            options.setdefault(name, _option(name, info, modes))
+            option = _option(name, info, modes)
+            known = options.setdefault(name, option)
+            if known is not option and len(option.choices or ()) > len(known.choices or ()):
+                options[name] = option  # an option of two engines: the one that offers more
     return options
 
 

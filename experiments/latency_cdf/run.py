@@ -14,7 +14,7 @@ from xrsim.plots.latency_cdf import latency_cdf
 
 
 def draw(folder, rows):  # type: ignore[no-untyped-def]
-    traces = [load_trace(trace_of(row, folder, f"{row['design']} {row['scheduler']}")) for row in rows]
+    traces = [load_trace(trace_of(row, folder, f"{row['design']}-{row['scheduler']}")) for row in rows]
     return {"latency_cdf": latency_cdf(traces)}
 
 

@@ -15,7 +15,7 @@ from xrsim.plots.timeline import timeline
 
 
 def draw(folder, rows):  # type: ignore[no-untyped-def]
-    traces = [load_trace(trace_of(row, folder)) for row in rows]
+    traces = [load_trace(trace_of(row, folder, row["design"])) for row in rows]
     return {"fig6": timeline(traces)}
 
 

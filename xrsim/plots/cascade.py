@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from xrsim.errors import SpecError
 from xrsim.plots.data import grouped_mean, in_order
 from xrsim.plots.score_bars import PANELS
-from xrsim.plots.style import PAGE_WIDTH_IN, colour, pyplot
+from xrsim.plots.style import COLUMN_WIDTH_IN, colour, pyplot
 from xrsim.workload import load_scenario
 
 if TYPE_CHECKING:
@@ -24,8 +25,13 @@ def cascade_probability(scenario: str) -> float:
 def cascade_rates(rows: list[dict[str, Any]], title: str | None = None) -> Figure:
     plt = pyplot()
     probability = {s: cascade_probability(s) for s in in_order([r["scenario"] for r in rows])}
+    if len(set(probability.values())) < 2:
+        raise SpecError(None, "SOURCE", "a cascade figure needs scenarios that differ in cascade "
+                                        "probability (e.g. vr_gaming_25p ... vr_gaming_100p); these "
+                                        f"all have {next(iter(probability.values())):g} %")
     designs = in_order([r["design"] for r in rows])
-    fig, axes = plt.subplots(1, len(PANELS), figsize=(PAGE_WIDTH_IN, 2.0), layout="constrained")
+    fig, grid = plt.subplots(2, 2, figsize=(COLUMN_WIDTH_IN, 3.3), layout="constrained")
+    axes = grid.ravel()
     for ax, (metric, label, top) in zip(axes, PANELS, strict=True):
         stats = grouped_mean(rows, lambda r: (r["design"], probability[r["scenario"]]), metric)
         for i, design in enumerate(designs):
@@ -36,7 +42,7 @@ def cascade_rates(rows: list[dict[str, Any]], title: str | None = None) -> Figur
         ax.set_ylabel(label)
         ax.set_ylim(0, top * 1.02)
         ax.set_xticks(sorted(set(probability.values())))
-    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside upper center", ncols=len(designs),
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside upper center", ncols=min(3, len(designs)),
                frameon=False)
     if title:
         fig.suptitle(title)

@@ -10,7 +10,7 @@ import numpy as np
 
 from xrsim import units
 from xrsim.plots.data import TraceFile, trace_labels
-from xrsim.plots.style import PAGE_WIDTH_IN, pyplot
+from xrsim.plots.style import COLUMN_WIDTH_IN, PAGE_WIDTH_IN, pyplot
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -21,33 +21,37 @@ STYLES = ("-", "--", ":", "-.")
 def latency_cdf(traces: list[TraceFile], title: str | None = None) -> Figure:
     plt = pyplot()
     models = list(dict.fromkeys(m for t in traces for m in t.run["models"]))
-    cols = min(3, len(models))
+    cols = 1 if len(models) <= 3 else 2
     rows = math.ceil(len(models) / cols)
-    fig, axes = plt.subplots(rows, cols, squeeze=False, figsize=(PAGE_WIDTH_IN, 1.7 * rows + 0.4),
+    width = COLUMN_WIDTH_IN if cols == 1 else PAGE_WIDTH_IN
+    fig, axes = plt.subplots(rows, cols, squeeze=False, figsize=(width, 1.45 * rows + 0.6),
                              layout="constrained")
     labels = trace_labels(traces)
     for k, model in enumerate(models):
         ax = axes[k // cols, k % cols]
         for t, trace in enumerate(traces):
-            done = [r for r in trace.records if r["model"] == model and not r["dropped"]]
+            frames = [r for r in trace.records if r["model"] == model]
+            done = [r for r in frames if not r["dropped"]]
             if not done:
                 continue
+            # the share of all frames, dropped ones never completing: a curve that stops short
+            # of 1 shows the drops
             latency = np.sort([units.s_to_ms(r["completion_s"] - r["release_s"]) for r in done])
-            share = np.arange(1, len(latency) + 1) / len(latency)
-            ax.step(latency, share, where="post", color="black", linestyle=STYLES[t % len(STYLES)],
-                    linewidth=1, label=labels[t])
+            share = np.arange(1, len(latency) + 1) / len(frames)
+            ax.step(np.r_[latency[0], latency], np.r_[0.0, share], where="post", color="black",
+                    linestyle=STYLES[t % len(STYLES)], linewidth=1, label=labels[t])
             deadline = float(np.median([units.s_to_ms(r["deadline_s"] - r["release_s"]) for r in done]))
             ax.axvline(deadline, color="#D55E00", linewidth=0.8, linestyle=STYLES[t % len(STYLES)])
         ax.set_title(model, loc="left")
         ax.set_xlabel("latency (ms)")
-        ax.set_ylabel("share of frames")
+        ax.set_ylabel("share of frames\n(drops never end)" if k == 0 else "share of frames")
         ax.set_ylim(0, 1.02)
     for k in range(len(models), rows * cols):
         axes[k // cols, k % cols].set_visible(False)
     handles = [plt.Line2D([], [], color="black", linestyle=STYLES[t % len(STYLES)], label=label)
                for t, label in enumerate(labels)]
     handles.append(plt.Line2D([], [], color="#D55E00", label="deadline"))
-    fig.legend(handles=handles, loc="outside upper center", ncols=len(handles), frameon=False)
+    fig.legend(handles=handles, loc="outside upper center", ncols=2, frameon=False)
     if title:
         fig.suptitle(title)
     return fig

@@ -33,12 +33,12 @@ def pareto(rows: list[dict[str, Any]], title: str | None = None) -> Figure:
     ax.plot([p[1] for p in front], [p[2] for p in front], color=colour(0), marker="o", markersize=4,
             linewidth=1, label="Pareto front")
     for i, (name, pes, score) in enumerate(front):  # alternate below and above: neighbours differ
-        ax.annotate(name, (pes, score), textcoords="offset points", xytext=(3, -8 if i % 2 else 4),
-                    fontsize=5)
+        ax.annotate(name, (pes, score), textcoords="offset points", xytext=(4, -9 if i % 2 else 4),
+                    fontsize=6)
     ax.set_xscale("log", base=2)
     ax.set_xlabel("PEs (total)")
     ax.set_ylabel("XRBench score")
-    ax.legend(loc="upper left", frameon=False)
+    ax.legend(loc="lower right", frameon=False)
     if title:
         ax.set_title(title)
     return fig

@@ -29,8 +29,9 @@ def timeline(traces: list[TraceFile], title: str | None = None) -> Figure:
         for r in trace.records:
             c = colour(models.index(r["model"]))
             release, deadline = units.s_to_ms(r["release_s"]), units.s_to_ms(r["deadline_s"])
-            if r["dropped"]:
-                ax.plot([deadline], [names.index(DROPPED)], marker="x", color=c, markersize=4, linestyle="")
+            if r["dropped"]:  # a row per model in the lane: drops at one deadline stay apart
+                row = names.index(DROPPED) - 0.3 + 0.6 * models.index(r["model"]) / max(1, len(models) - 1)
+                ax.plot([deadline], [row], marker="x", color=c, markersize=4, linestyle="")
                 continue
             lane = r["sub_index"]
             start, end = units.s_to_ms(r["dispatch_s"]), units.s_to_ms(r["completion_s"])

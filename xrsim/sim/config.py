@@ -58,6 +58,9 @@ class SimConfig(BaseModel):
     warmup_s: StrictFloat = Field(default=0.0, ge=0, description=(
         "leave frames released before this time (s) out of scores and statistics"))
     record_blocks: bool = Field(default=False, description="record one trace record per layer block")
+    rng: str = Field(default="numpy", description=(
+        "the random streams (jitter, cascade triggers): numpy, one seeded stream per model and "
+        "purpose; only mode xrbench can also draw as the reference does"))
 
     @field_validator("affinity")
     @classmethod
@@ -68,6 +71,16 @@ class SimConfig(BaseModel):
             raise ValueError(f"applies to placement 'affinity' only (placement is '{placement}')")
         if not value and placement == "affinity":
             raise ValueError("placement 'affinity' needs a map of model -> sub-accelerator")
+        return value
+
+    @field_validator("rng")
+    @classmethod
+    def _numpy_only(cls, value: str) -> str:
+        if value == "reference":
+            raise ValueError("only mode 'xrbench' draws as the reference does (its event grid is what "
+                             "the draws follow); mode 'default' draws from numpy")
+        if value != "numpy":
+            raise ValueError(f"unknown random stream '{value}'; known: numpy (and reference in mode xrbench)")
         return value
 
     @field_validator("granularity")
