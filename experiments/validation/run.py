@@ -45,7 +45,7 @@ def draw(folder, rows):  # type: ignore[no-untyped-def]
     (folder / "costs.md").write_text(text, encoding="utf-8")
     designs, table, analytical = rankings(folder, rows)
     plt = pyplot()
-    fig, ax = plt.subplots(figsize=(COLUMN_WIDTH_IN, 2.6))
+    fig, ax = plt.subplots(figsize=(COLUMN_WIDTH_IN, 2.8), layout="constrained")
     for i, budget in enumerate(("4k", "8k")):
         idx = [k for k, d in enumerate(designs) if f"-{budget}-" in d]
         ax.scatter(table[idx], analytical[idx], s=10, color=colour(i), label=f"{budget.upper()} designs")
@@ -54,7 +54,7 @@ def draw(folder, rows):  # type: ignore[no-untyped-def]
                         textcoords="offset points", xytext=(2, 2))
     ax.set_xlabel("score on the reference's costs")
     ax.set_ylabel("score on the analytical model")
-    ax.legend(frameon=False, loc="lower right")
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside upper center", ncols=2, frameon=False)
     return {"figure5_costs": fig}
 
 

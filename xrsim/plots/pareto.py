@@ -27,9 +27,9 @@ def pareto(rows: list[dict[str, Any]], title: str | None = None) -> Figure:
     means = grouped_mean(rows, lambda r: (r["design"], r["total_pes"]), "score")
     points = [(design, float(pes), mean) for (design, pes), (mean, _, _) in means.items()]
     front = pareto_front(points)
-    fig, ax = plt.subplots(figsize=(COLUMN_WIDTH_IN, 2.6))
+    fig, ax = plt.subplots(figsize=(COLUMN_WIDTH_IN, 2.8), layout="constrained")
     ax.scatter([p[1] for p in points], [p[2] for p in points], s=8, color="#999999",
-               label="design (mean over scenarios and seeds)")
+               label="design (mean score)")
     ax.plot([p[1] for p in front], [p[2] for p in front], color=colour(0), marker="o", markersize=4,
             linewidth=1, label="Pareto front")
     for i, (name, pes, score) in enumerate(front):  # alternate below and above: neighbours differ
@@ -38,7 +38,7 @@ def pareto(rows: list[dict[str, Any]], title: str | None = None) -> Figure:
     ax.set_xscale("log", base=2)
     ax.set_xlabel("PEs (total)")
     ax.set_ylabel("XRBench score")
-    ax.legend(loc="lower right", frameon=False)
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside upper center", ncols=2, frameon=False)
     if title:
         ax.set_title(title)
     return fig
