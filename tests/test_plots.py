@@ -138,3 +138,17 @@ def test_drops_at_one_deadline_stay_visible(tmp_path: Path) -> None:
     marks = {(round(x, 6), round(y, 6)) for line in fig.axes[0].lines if line.get_marker() == "x"
              for x, y in zip(line.get_xdata(), line.get_ydata(), strict=True)}
     assert len(marks) == len(drops) > 40  # 7 ES drops under 40 GE drops, none hidden
+
+
+def test_a_timeline_window_draws_that_stretch_only(traces: list[Path], tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from xrsim.plots.timeline import timeline
+
+    trace = load_trace(traces[0])
+    whole, part = timeline([trace]), timeline([trace], window_ms=(100.0, 150.0))
+    assert 0 < len(part.axes[0].patches) < len(whole.axes[0].patches)
+    assert part.axes[0].get_xlim() == (100.0, 150.0)
+    argv = ["plot", "timeline", str(traces[0]), "--out", str(tmp_path / "w.png"), "--window"]
+    assert main([*argv, "100:150"]) == 0
+    assert main([*argv, "150:100"]) == 2
+    assert "--window: expected START_MS:END_MS" in capsys.readouterr().err

@@ -26,9 +26,26 @@ def cmd_plot(args: argparse.Namespace) -> int:
         data = load_results(sources[0])
     else:
         data = [load_trace(s) for s in sources]
-    save(kind.draw(data, title=args.title), Path(args.out))
+    extra = {}
+    if args.window:
+        if args.kind != "timeline":
+            raise SpecError(None, "--window", "applies to the timeline only")
+        extra["window_ms"] = parse_window(args.window)
+    save(kind.draw(data, title=args.title, **extra), Path(args.out))
     print(f"{args.kind} figure written to {args.out}")
     return 0
+
+
+def parse_window(text: str) -> tuple[float, float]:
+    """``'100:250'`` -> (100.0, 250.0), in ms."""
+    start, sep, end = text.partition(":")
+    try:
+        window = (float(start), float(end))
+    except ValueError:
+        window = (0.0, -1.0)
+    if not sep or not 0 <= window[0] < window[1]:
+        raise SpecError(None, "--window", f"expected START_MS:END_MS with 0 <= START < END, got '{text}'")
+    return window
 
 
 def add_plot_command(subparsers: argparse._SubParsersAction) -> None:
@@ -43,4 +60,6 @@ def add_plot_command(subparsers: argparse._SubParsersAction) -> None:
                       help="a sweep's --out folder, or one or more run --trace-jsonl files")
     plot.add_argument("--out", required=True, metavar="FILE", help="FILE.pdf or FILE.png")
     plot.add_argument("--title", help="a title above the figure (default: none)")
+    plot.add_argument("--window", metavar="START_MS:END_MS",
+                      help="timeline only: draw that stretch of the run (default: all of it)")
     plot.set_defaults(handler=cmd_plot)

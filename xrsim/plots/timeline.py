@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 DROPPED = "dropped"
 
 
-def timeline(traces: list[TraceFile], title: str | None = None) -> Figure:
+def timeline(traces: list[TraceFile], title: str | None = None,
+             window_ms: tuple[float, float] | None = None) -> Figure:
+    """``window_ms``: draw only that stretch of time - a long run drawn whole is a solid bar."""
     plt = pyplot()
     from matplotlib.patches import Patch
 
@@ -27,6 +29,9 @@ def timeline(traces: list[TraceFile], title: str | None = None) -> Figure:
     for ax, trace, label in zip(axes[:, 0], traces, trace_labels(traces), strict=True):
         names = [*trace.run["sub_accelerators"], DROPPED]
         for r in trace.records:
+            if window_ms is not None and not (window_ms[0] <= units.s_to_ms(r["deadline_s"])
+                                              and units.s_to_ms(r["release_s"]) <= window_ms[1]):
+                continue
             c = colour(models.index(r["model"]))
             release, deadline = units.s_to_ms(r["release_s"]), units.s_to_ms(r["deadline_s"])
             if r["dropped"]:  # a row per model in the lane: drops at one deadline stay apart
@@ -45,6 +50,8 @@ def timeline(traces: list[TraceFile], title: str | None = None) -> Figure:
         ax.set_ylim(len(names) - 0.4, -0.6)
         ax.set_title(label, loc="left")
     axes[-1, 0].set_xlabel("time (ms)")
+    if window_ms is not None:
+        axes[-1, 0].set_xlim(*window_ms)
     handles = [Patch(color=colour(i), label=m) for i, m in enumerate(models)]
     handles += [Patch(facecolor="white", edgecolor="black", hatch="////", label="missed deadline"),
                 plt.Line2D([], [], marker="x", color="black", linestyle="", label="dropped (at deadline)"),
