@@ -120,7 +120,12 @@ def test_a_sweep_that_does_not_fit_a_kind_is_refused(tmp_path: Path, capsys: pyt
     run_sweep({"designs": ["xrbench-4k-A"], "scenarios": ["vr_gaming", "ar_gaming"], "mode": "xrbench"},
               out=out, executor=SerialExecutor())
     assert main(["plot", "cascade", str(out), "--out", str(tmp_path / "c.pdf")]) == 2
-    assert "a cascade figure needs scenarios that differ in cascade probability" in capsys.readouterr().err
+    assert "a cascade figure needs scenarios with cascades; ar_gaming has none" in capsys.readouterr().err
+    mixed = tmp_path / "mixed"  # two cascades of different probability, but different scenarios
+    run_sweep({"designs": ["xrbench-4k-A"], "scenarios": ["vr_gaming", "ar_assistant"], "mode": "xrbench"},
+              out=mixed, executor=SerialExecutor())
+    assert main(["plot", "cascade", str(mixed), "--out", str(tmp_path / "c.pdf")]) == 2
+    assert "variants of one scenario that differ only in cascade probability" in capsys.readouterr().err
     assert main(["plot", "schedulers", str(out), "--out", str(tmp_path / "s.pdf")]) == 2
     assert "this sweep ran one (reference runtime)" in capsys.readouterr().err
 

@@ -49,9 +49,10 @@ def draw(folder, rows):  # type: ignore[no-untyped-def]
     for i, budget in enumerate(("4k", "8k")):
         idx = [k for k, d in enumerate(designs) if f"-{budget}-" in d]
         ax.scatter(table[idx], analytical[idx], s=10, color=colour(i), label=f"{budget.upper()} designs")
-        for k in idx:
+        for j, k in enumerate(idx):  # 4K labels above right, 8K below left: the two sets overlap
+            offset = (2, 2 + (j % 2) * 3) if i == 0 else (-5, -6 - (j % 2) * 3)
             ax.annotate(designs[k].rsplit("-", 1)[1], (table[k], analytical[k]), fontsize=5,
-                        textcoords="offset points", xytext=(2, 2))
+                        textcoords="offset points", xytext=offset)
     ax.set_xlabel("score on the reference's costs")
     ax.set_ylabel("score on the analytical model")
     fig.legend(*ax.get_legend_handles_labels(), loc="outside upper center", ncols=2, frameon=False)

@@ -16,19 +16,32 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 
-def cascade_probability(scenario: str) -> float:
-    """The lowest trigger probability of a scenario's cascades (1 with none), in %."""
-    spec = load_scenario(scenario).spec
-    return 100.0 * min((c.probability for c in spec.cascades), default=1.0)
-
-
-def cascade_rates(rows: list[dict[str, Any]], title: str | None = None) -> Figure:
-    plt = pyplot()
-    probability = {s: cascade_probability(s) for s in in_order([r["scenario"] for r in rows])}
+def cascade_probabilities(scenarios: list[str]) -> dict[str, float]:
+    """Each scenario's cascade probability (%), for variants of one scenario - the same
+    models at the same rates, the same cascades - that differ only in it (as
+    vr_gaming_25p ... vr_gaming_100p do); anything else is refused, naming why."""
+    specs = {name: load_scenario(name).spec for name in scenarios}
+    shapes = set()
+    for name, spec in specs.items():
+        if not spec.cascades:
+            raise SpecError(None, "SOURCE",
+                            f"a cascade figure needs scenarios with cascades; {name} has none")
+        shapes.add((tuple(sorted((u.model, u.fps) for u in spec.models)),
+                    tuple(sorted((c.upstream, c.downstream) for c in spec.cascades))))
+    if len(shapes) > 1:
+        raise SpecError(None, "SOURCE", "a cascade figure compares variants of one scenario that differ "
+                                        f"only in cascade probability; {', '.join(specs)} differ in more")
+    probability = {n: 100.0 * min(c.probability for c in s.cascades) for n, s in specs.items()}
     if len(set(probability.values())) < 2:
         raise SpecError(None, "SOURCE", "a cascade figure needs scenarios that differ in cascade "
                                         "probability (e.g. vr_gaming_25p ... vr_gaming_100p); these "
                                         f"all have {next(iter(probability.values())):g} %")
+    return probability
+
+
+def cascade_rates(rows: list[dict[str, Any]], title: str | None = None) -> Figure:
+    plt = pyplot()
+    probability = cascade_probabilities(in_order([r["scenario"] for r in rows]))
     designs = in_order([r["design"] for r in rows])
     fig, grid = plt.subplots(2, 2, figsize=(COLUMN_WIDTH_IN, 3.3), layout="constrained")
     axes = grid.ravel()

@@ -33,8 +33,9 @@ def pareto(rows: list[dict[str, Any]], title: str | None = None) -> Figure:
     ax.plot([p[1] for p in front], [p[2] for p in front], color=colour(0), marker="o", markersize=4,
             linewidth=1, label="Pareto front")
     for i, (name, pes, score) in enumerate(front):  # alternate below and above: neighbours differ
-        ax.annotate(name, (pes, score), textcoords="offset points", xytext=(4, -9 if i % 2 else 4),
-                    fontsize=6)
+        last = i == len(front) - 1  # the rightmost label reads leftwards, inside the axes
+        ax.annotate(name, (pes, score), textcoords="offset points", fontsize=6,
+                    xytext=(-4, 6) if last else (4, -9 if i % 2 else 6), ha="right" if last else "left")
     ax.set_xscale("log", base=2)
     ax.set_xlabel("PEs (total)")
     ax.set_ylabel("XRBench score")

@@ -186,8 +186,10 @@ def _unique(entries: list[Entry], field: str, source: Path | None) -> list[Entry
     for entry in entries:
         first = seen.setdefault(entry.label, entry)
         if first is not entry and _content(first) != _content(entry):
-            raise SpecError(source, field, f"two different entries are both named '{entry.label}' "
-                                           f"({first.shown}, {entry.shown}); rows are told apart by name")
+            where = (f"({first.shown}, {entry.shown})" if first.shown != entry.shown else
+                     "(two generate blocks: give them different name_prefix values)")
+            raise SpecError(source, field, f"two different entries are both named '{entry.label}' {where}; "
+                                           "rows are told apart by name")
     return list(seen.values())
 
 
