@@ -116,3 +116,20 @@ def test_options_that_would_be_ignored_are_refused(argv: list[str], message: str
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["costs", *argv]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_every_layer_kind_on_the_line(capsys) -> None:
+    """costs --layer takes every layer kind: 3 heads of a 196 x 64 by 64 x 196 attention
+    matmul are 3 x 196 x 196 x 64 = 7,375,872 MACs; pooling and elementwise work has none
+    but still takes time."""
+    base = ("--array", "32x32", "--dataflow", "OS")
+    out = run_json(capsys, "--layer", "attention_matmul:M=196,N=196,K=64,heads=3", *base)
+    assert out["macs"] == 7_375_872 and out["latency_s"] > 0
+    for layer in ("pool:H=56,W=56,C=64,R=2,S=2,stride=2", "elementwise:elements=200704,operands=2"):
+        out = run_json(capsys, "--layer", layer, *base)
+        assert out["macs"] == 0 and out["latency_s"] > 0
+    assert main(["costs", "--layer", "attention_matmul:M=1,N=1,K=1,R=3"]) == 2
+    err = capsys.readouterr().err
+    assert "--layer: R: unknown key for attention_matmul; known: M, N, K, heads, batch" in err
+    assert main(["costs", "--layer", "lstm:H=3"]) == 2
+    assert "KIND one of conv, gemm, attention_matmul, elementwise, pool" in capsys.readouterr().err

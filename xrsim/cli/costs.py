@@ -23,7 +23,7 @@ from xrsim.errors import SpecError
 from xrsim.hardware import DATAFLOWS, HardwareSystem, SubAccelerator, load_hardware
 from xrsim.hardware.spec import PE_BUFFER_BYTES_EYERISS
 from xrsim.specio import validate_spec
-from xrsim.workload.layer_text import parse_layer
+from xrsim.workload.layer_text import LAYER_KEYS, parse_layer
 from xrsim.workload.layers import ConvLayer
 from xrsim.workload.library import load_model
 from xrsim.workload.model import Model
@@ -213,9 +213,9 @@ def add_cost_commands(subparsers: argparse._SubParsersAction) -> None:
         description="Per-layer costs of --model on --hardware, or of one --layer on an array.")
     costs.add_argument("--hardware", help="built-in design name or YAML path")
     costs.add_argument("--model", help="built-in model name or YAML path")
-    costs.add_argument("--layer", help="one layer: conv:H=..,W=..,C=..,K=..,R=..,S=..[,stride=..]"
-                       "[,groups=..][,batch=..] (H, W inputs without padding; C, K totals) or "
-                       "gemm:M=..,N=..,K=..")
+    costs.add_argument("--layer", help="one layer as KIND:KEY=N,...: " + "; ".join(
+        f"{kind}: {', '.join(keys)}" for kind, keys in LAYER_KEYS.items())
+        + " (conv: H, W inputs without padding; C, K totals)")
     costs.add_argument("--costs", default="analytical",
                        help="cost backend: " + ", ".join(cost_backends()) + " (default: analytical)")
     costs.add_argument("--sub", help="sub-accelerator of a multi-accelerator design (default: the first)")
