@@ -62,16 +62,23 @@ def _model_dirs(scenario_path: Path, extra: Sequence[Path]) -> list[Path]:
 def load_scenario_file(path: Path, model_dirs: Sequence[Path] = ()) -> Scenario:
     """Load a scenario and the models it names.
 
-    A model is looked up as ``<name>.yaml`` in ``model_dirs``, then in ``models/`` beside
-    the scenario file and beside its folder, then among the built-in models.
+    A model named by a name is looked up as ``<name>.yaml`` in ``model_dirs``, then in
+    ``models/`` beside the scenario file and beside its folder, then among the built-in
+    models. A model named by a path (``nets/mynet.yaml``, relative to the scenario file, or
+    absolute) is that file; the scenario then calls it by the model's own name, and its
+    cascades may name it by the same path.
     """
     data = read_yaml(path)
     expect_kind(data, path, "scenario")
     spec = validate_spec(ScenarioSpec, data, path)
+    spec, by_path = _by_model_names(spec, path)
     dirs = _model_dirs(path, [Path(d) for d in model_dirs])
     models: dict[str, Model] = {}
     files: dict[str, Path] = {}
     for i, use in enumerate(spec.models):
+        if use.model in by_path:
+            models[use.model], files[use.model] = by_path[use.model]
+            continue
         found = next((d / f"{use.model}.yaml" for d in dirs if is_file(d / f"{use.model}.yaml")), None)
         if found is None:
             raise SpecError(
@@ -87,6 +94,37 @@ def load_scenario_file(path: Path, model_dirs: Sequence[Path] = ()) -> Scenario:
         models[use.model] = model
         files[use.model] = found
     return Scenario(spec=spec, models=models, path=path, model_files=files)
+
+
+def _is_model_path(text: str) -> bool:
+    return "/" in text or "\\" in text or text.endswith((".yaml", ".yml"))
+
+
+def _by_model_names(spec: ScenarioSpec, path: Path
+                    ) -> tuple[ScenarioSpec, dict[str, tuple[Model, Path]]]:
+    """The spec with every model given by path called by its own name, in its models and
+    its cascades alike; and those models, loaded, with their files."""
+    loaded: dict[str, tuple[Model, Path]] = {}
+    renames: dict[str, str] = {}
+    for i, use in enumerate(spec.models):
+        if not _is_model_path(use.model):
+            continue
+        file = Path(use.model).expanduser()
+        file = file if file.is_absolute() else path.parent / file
+        if not is_file(file):
+            raise SpecError(path, f"models[{i}].model", f"no such model file: {file}")
+        model = load_model_file(file)
+        renames[use.model] = model.name
+        loaded[model.name] = (model, file)
+    if not renames:
+        return spec, loaded
+    data = spec.model_dump(mode="json", by_alias=True)
+    for use in data["models"]:
+        use["model"] = renames.get(use["model"], use["model"])
+    for cascade in data["cascades"]:
+        cascade["from"] = renames.get(cascade["from"], cascade["from"])
+        cascade["to"] = renames.get(cascade["to"], cascade["to"])
+    return validate_spec(ScenarioSpec, data, path), loaded
 
 
 def load_scenario(ref: str | Path, model_dirs: Sequence[Path] = ()) -> Scenario:
