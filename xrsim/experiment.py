@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
-import json
 import shlex
 import sys
 from collections.abc import Callable
@@ -44,13 +43,9 @@ def trace_of(row: dict[str, Any], folder: Path, name: str | None = None) -> Path
 def _refuse_another_sweeps_folder(out: Path, name: str) -> None:
     """An experiment writes its figures beside its sweep's results: into another sweep's
     folder it would mix the two."""
-    manifest = out / "manifest.json"
-    if not manifest.exists():
-        return
-    try:
-        held = json.loads(manifest.read_text(encoding="utf-8")).get("name")
-    except (OSError, json.JSONDecodeError, AttributeError):
-        return
+    from xrsim.sweep.store import read_manifest
+
+    held = read_manifest(out).get("name")
     if held and held != name:
         raise SpecError(out, "--out", f"holds the results of sweep '{held}'; give experiment '{name}' "
                                       "a folder of its own")

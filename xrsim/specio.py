@@ -226,10 +226,15 @@ def builtin_dir(name: str) -> Path:
     raise SpecError(None, None, f"the built-in '{name}' folder is missing from this installation")
 
 
+def names_a_path(text: str) -> bool:
+    """Whether a spec reference is a path (a '/' or a .yaml ending) rather than a name."""
+    return "/" in text or "\\" in text or text.endswith((".yaml", ".yml"))
+
+
 def resolve_ref(ref: str | Path, folder: Path, kind: str) -> Path:
     """A spec named by path (anything with a '/' or a .yaml ending) or by built-in name."""
     text = str(ref)
-    if isinstance(ref, Path) or text.endswith((".yaml", ".yml")) or "/" in text or "\\" in text:
+    if isinstance(ref, Path) or names_a_path(text):
         path = Path(ref)
         if not is_file(path):
             what = "not a regular file" if path.exists() else "no such"

@@ -27,6 +27,7 @@ from xrsim.hardware.overrides import UnknownOverride, apply_overrides
 from xrsim.options import CONFIG_OPTION, OPTIONS, RunOptions, resolve_options
 from xrsim.run import check_overrides
 from xrsim.sim.engines import get_engine
+from xrsim.specio import names_a_path
 from xrsim.sweep.generate import generate_designs, load_generate_spec
 from xrsim.sweep.spec import SeedRange, _SweepBase, option_axes
 from xrsim.workload import Scenario, list_scenarios, load_scenario
@@ -97,14 +98,10 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def _is_path(text: str) -> bool:
-    return "/" in text or "\\" in text or text.endswith((".yaml", ".yml"))
-
-
 def _expand(text: str, field: str, base: Path, builtin: list[str], kind: str,
             source: Path | None) -> list[str | Path]:
     """A name, a path or a glob -> built-in names (str) and files (Path)."""
-    if _is_path(text):
+    if names_a_path(text):
         pattern = Path(text).expanduser()
         pattern = pattern if pattern.is_absolute() else base / pattern
         if any(c in text for c in GLOB_CHARS):

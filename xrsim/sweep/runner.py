@@ -23,7 +23,7 @@ from xrsim.errors import SpecError
 from xrsim.sweep.generate import design_yaml
 from xrsim.sweep.plan import PlannedRun, Sweep, plan_sweep
 from xrsim.sweep.spec import _SweepBase, load_sweep_spec, spec_from_mapping
-from xrsim.sweep.store import ResultsLog, folder_lock, runs_csv, summary_md, write_atomic
+from xrsim.sweep.store import ResultsLog, folder_lock, read_manifest, runs_csv, summary_md, write_atomic
 from xrsim.sweep.worker import preload, run_chunk
 
 MAX_CHUNK = 32
@@ -130,10 +130,7 @@ def _one_line(exc: BaseException) -> str:
 def _other_spec(sweep: Sweep, out: Path) -> list[str]:
     """A folder that holds another spec's results keeps them, but they are not this
     sweep's rows: say so rather than mix them silently."""
-    try:
-        earlier = json.loads((out / "manifest.json").read_text(encoding="utf-8")).get("spec")
-    except (OSError, json.JSONDecodeError, AttributeError):
-        return []
+    earlier = read_manifest(out).get("spec")
     if earlier is None or earlier == sweep.spec.model_dump(mode="json", exclude_none=True):
         return []
     return [f"{out} held the results of another spec; they stay in results.jsonl, and runs.csv and "
@@ -146,12 +143,7 @@ def _now() -> str:
 
 def _manifest(sweep: Sweep, out: Path, session: dict[str, Any]) -> None:
     path = out / "manifest.json"
-    sessions: list[dict[str, Any]] = []
-    if path.exists():
-        try:
-            sessions = list(json.loads(path.read_text(encoding="utf-8")).get("sessions", []))
-        except (json.JSONDecodeError, AttributeError):
-            sessions = []
+    sessions = list(read_manifest(out).get("sessions", []))
     if sessions and sessions[-1].get("id") == session["id"]:
         sessions[-1] = session
     else:

@@ -113,6 +113,16 @@ def folder_lock(out: Path) -> Iterator[None]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
+def read_manifest(out: Path) -> dict[str, Any]:
+    """The results folder's manifest.json as written, or {} where there is none (or it is
+    unreadable: it is rewritten whole by the next sweep)."""
+    try:
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
 def _cell(value: Any) -> Any:
     if isinstance(value, (dict, list)):
         return json.dumps(value, sort_keys=True)

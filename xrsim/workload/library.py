@@ -8,7 +8,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from xrsim.errors import SpecError
-from xrsim.specio import builtin_dir, expect_kind, is_file, read_yaml, resolve_ref, validate_spec
+from xrsim.specio import (
+    builtin_dir,
+    expect_kind,
+    is_file,
+    names_a_path,
+    read_yaml,
+    resolve_ref,
+    validate_spec,
+)
 from xrsim.workload.model import Model
 from xrsim.workload.scenario import Scenario, ScenarioSpec
 
@@ -96,10 +104,6 @@ def load_scenario_file(path: Path, model_dirs: Sequence[Path] = ()) -> Scenario:
     return Scenario(spec=spec, models=models, path=path, model_files=files)
 
 
-def _is_model_path(text: str) -> bool:
-    return "/" in text or "\\" in text or text.endswith((".yaml", ".yml"))
-
-
 def _by_model_names(spec: ScenarioSpec, path: Path
                     ) -> tuple[ScenarioSpec, dict[str, tuple[Model, Path]]]:
     """The spec with every model given by path called by its own name, in its models and
@@ -107,7 +111,7 @@ def _by_model_names(spec: ScenarioSpec, path: Path
     loaded: dict[str, tuple[Model, Path]] = {}
     renames: dict[str, str] = {}
     for i, use in enumerate(spec.models):
-        if not _is_model_path(use.model):
+        if not names_a_path(use.model):
             continue
         file = Path(use.model).expanduser()
         file = file if file.is_absolute() else path.parent / file
