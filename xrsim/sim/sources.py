@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import networkx as nx
 import numpy as np
 
 from xrsim.workload.scenario import Jitter, ModelUse, Scenario
@@ -78,12 +77,16 @@ def build_sources(scenario: Scenario, duration_s: float, seed: int) -> list[Fram
     streams = np.random.SeedSequence(seed).spawn(2 * len(uses))
     own = {u.model: frame_count(u, duration_s) for u in uses}
     counts: dict[str, int] = {}
-    for name in nx.topological_sort(scenario.dag):
-        counts[name] = min([own[name], *(counts[u] for u in scenario.upstreams(name))])
+
+    def count(name: str) -> int:  # the cascades form a DAG (checked when the spec was built)
+        if name not in counts:
+            counts[name] = min([own[name], *(count(u) for u in scenario.upstreams(name))])
+        return counts[name]
+
     sources = []
     for m, use in enumerate(uses):
         upstreams = tuple(scenario.upstreams(use.model))
-        n = counts[use.model]
+        n = count(use.model)
         jitter_rng = np.random.default_rng(streams[2 * m])
         trigger_rng = np.random.default_rng(streams[2 * m + 1])
         nominal = use.phase_s + np.arange(n) / use.fps

@@ -1,7 +1,8 @@
 """Usage scenarios: models at their frame rates, cascades between them, deadlines.
 
-The cascade graph is a networkx DAG; cycles, unknown models, non-positive FPS and
-probabilities outside [0, 1] are rejected when the spec is built.
+The cascade graph is a DAG; cycles, unknown models, non-positive FPS and probabilities
+outside [0, 1] are rejected when the spec is built. networkx is imported only to name a
+cycle or when ``Scenario.dag`` is asked for: its import costs more than a whole run.
 """
 
 from __future__ import annotations
@@ -10,14 +11,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, ValidationInfo, field_validator
 
 from xrsim import units
 from xrsim.specio import SPEC_CONFIG, repeated
 from xrsim.workload.model import Model
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 JitterDistribution = Literal["uniform", "normal", "exponential"]
 
@@ -109,15 +112,29 @@ class ScenarioSpec(BaseModel):
                 raise ValueError(
                     f"cascade {i} repeats cascade {first} ({edge.upstream} -> {edge.downstream}); "
                     "give each pair once, with the probability it should have")
-        graph = _graph(names, cascades)
-        if not nx.is_directed_acyclic_graph(graph):
-            cycle = nx.find_cycle(graph)
+        if not _acyclic(names, cascades):
+            import networkx as nx
+
+            cycle = nx.find_cycle(_graph(names, cascades))
             path = " -> ".join([u for u, _ in cycle] + [cycle[0][0]])
             raise ValueError(f"cascades form a cycle: {path}")
         return cascades
 
 
+def _acyclic(models: list[str], cascades: tuple[Cascade, ...]) -> bool:
+    """Kahn's algorithm: every model can be taken once all its upstreams are."""
+    upstreams = {m: {e.upstream for e in cascades if e.downstream == m} for m in models}
+    done: set[str] = set()
+    ready = [m for m in models if not upstreams[m]]
+    while ready:
+        done.add(ready.pop())
+        ready.extend(m for m in models if m not in done and m not in ready and upstreams[m] <= done)
+    return len(done) == len(models)
+
+
 def _graph(models: list[str], cascades: tuple[Cascade, ...]) -> nx.DiGraph:
+    import networkx as nx
+
     graph = nx.DiGraph()
     graph.add_nodes_from(models)
     for edge in cascades:
