@@ -7,14 +7,27 @@ sub-accelerator becomes free); one settle step after all of them dispatches and
 recomputes the DRAM shares, so that the outcome does not depend on the order in which
 SimPy runs events of the same time. Costs come from a BlockTable built once before the
 run, and all random draws (jitter, cascade triggers) are made up front from the run's seed.
+
+How much work an event does (issue 11): the run loop steps SimPy itself and settles an
+instant when its flag is set and SimPy's next event is later, so a settle step is no
+event; each source keeps one release on SimPy's queue, the next one chained from it; a
+frame's deadline goes on the queue only if the frame still waits when SimPy gets there.
+The chained releases and the deadlines carry the SimPy event ids they had when every
+release was scheduled up front and every frame armed its deadline at release, so that
+events of one time still run in the same order and the traces are the same, bit for bit
+(tests/sim/test_golden_traces.py). Records are plain tuples until the run hands its trace out.
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import simpy
-from simpy.events import NORMAL, EventPriority
+from simpy.events import NORMAL
 
 from xrsim.cost.base import CostTable
 from xrsim.errors import SpecError
@@ -31,26 +44,20 @@ from xrsim.workload.scenario import Scenario
 
 DONE, DROPPED, SKIPPED = "done", "dropped", "skipped"
 
-LATE = EventPriority(NORMAL + 1)
-"""Priority of the settle step: SimPy runs events of one time by priority, then in the
-order they were scheduled, so a LATE event runs after every normal event of its instant,
-even one scheduled after it."""
-
 WORK_RTOL = 1e-9
 """A block whose stand-alone work left is at most this fraction of its whole work is
 finished: float rounding when work is consumed at changing rates leaves such crumbs, and
 a crumb must neither hold a DRAM share nor turn into a negative delay."""
 
 
-class _Settle(simpy.Event):
-    """An already-triggered event at the current time with priority LATE (built the way
-    SimPy's own Timeout is)."""
-
-    def __init__(self, env: simpy.Environment) -> None:
-        super().__init__(env)
-        self._ok = True
-        self._value = None
-        env.schedule(self, LATE)
+def _push(env: simpy.Environment, time: float, eid: int, callback: Callable[[simpy.Event], None]) -> None:
+    """Put on SimPy's queue an event due at ``time`` with the event id ``eid`` reserved
+    for it earlier (built the way SimPy's own Timeout is: already triggered, ok)."""
+    event = simpy.Event(env)
+    event._ok = True
+    event._value = None
+    event.callbacks.append(callback)
+    heapq.heappush(env._queue, (time, NORMAL, eid, event))
 
 
 @dataclass(slots=True, eq=False)
@@ -105,6 +112,7 @@ class DefaultEngine:
                     f"none for {', '.join(missing)}; use a backend that reports dram_bytes"))
         self.duration_s = duration_s
         self.sources = build_sources(scenario, duration_s, seed)
+        self.deadlines_s = [src.deadline_s.tolist() for src in self.sources]  # floats, not numpy scalars
         self.dependants: dict[str, list[FrameSource]] = {s.model: [] for s in self.sources}
         for src in self.sources:
             for up in src.upstreams:
@@ -116,11 +124,19 @@ class DefaultEngine:
         # no migration): placements' ties avoid taking it from them.
         self.pinned = [0] * len(sub_names)
         self.at_boundary: list[Job] = []  # frames that reached a block boundary this instant
-        self.settle_due = False
+        self.settle_due = False  # a settle step is owed once this instant's events have run
         self.open_slice: list[tuple[Job, float] | None] = [None] * len(sub_names)
         self.pending: dict[tuple[str, int], _Pending] = {}
         self.seq = 0
         self.last_s = 0.0
+        self.deadlines: list[tuple[float, int, Job]] = []
+        """(time, reserved event id, frame): each waiting frame's deadline, put on SimPy's
+        queue only if the frame still waits when SimPy's clock gets there."""
+        # The trace's rows as plain tuples (field order of InferenceRecord, ExecutionSlice,
+        # BlockRecord), made into frozen records when the run hands the trace out.
+        self.record_rows: list[tuple] = []
+        self.slice_rows: list[tuple[int, str, int, float, float]] = []
+        self.block_rows: list[tuple] = []
         self.trace = Trace(
             scenario=scenario.name, system=system.name, models=tuple(u.model for u in scenario.uses),
             sub_accelerators=tuple(sub_names), warmup_s=config.warmup_s, slices_recorded=True,
@@ -129,17 +145,42 @@ class DefaultEngine:
     # -- frames in ---------------------------------------------------------------------
     def _release(self, src: FrameSource, frame: int) -> None:
         now = self.env.now
-        job = Job(model=src.model, model_index=src.index, frame=frame, release_s=now,
-                  deadline_s=float(src.deadline_s[frame]), period_s=src.period_s, seq=self.seq)
+        deadline = self.deadlines_s[src.index][frame]
+        job = Job(src.model, src.index, frame, now, deadline, src.period_s, self.seq)
         self.seq += 1
         if self.config.drop_policy == "deadline":
             if job.deadline_s <= now:
                 self._log_drop(job.model, job.frame, job.release_s, job.deadline_s)
                 return
-            timer = self.env.timeout(job.deadline_s - now)
-            timer.callbacks.append(lambda _event: self._deadline_passed(job))
+            # Its timer's time and event id, as env.timeout(deadline - now) would set them.
+            heapq.heappush(self.deadlines, (now + (job.deadline_s - now), next(self.env._eid), job))
         self.waiting.push(job, now)
-        self._settle_soon()
+        self.settle_due = True
+
+    def _chain_releases(self, src: FrameSource, times: list[float], order: list[int], eid: int,
+                        k: int) -> None:
+        """Put the source's k-th release (in release order) on SimPy's queue; when it
+        runs, it puts the next one. ``eid + frame`` is the event id the release had when
+        all of them were scheduled up front, so ties with other events break as before."""
+        if k == len(order):
+            return
+        frame = order[k]
+
+        def release(_event: simpy.Event) -> None:
+            self._chain_releases(src, times, order, eid, k + 1)
+            self._release(src, frame)
+
+        _push(self.env, times[frame], eid + frame, release)
+
+    def _arm_deadlines(self, until: float) -> None:
+        """Put on SimPy's queue the deadline, due by ``until``, of each frame that still
+        waits unstarted: nothing can start it before then (dispatch happens in the settle
+        step, after every event of an instant), and any other frame needs no timer."""
+        deadlines = self.deadlines
+        while deadlines and deadlines[0][0] <= until:
+            time, eid, job = heapq.heappop(deadlines)
+            if not job.started and job in self.waiting:
+                _push(self.env, time, eid, lambda _event, job=job: self._deadline_passed(job))  # type: ignore[misc]
 
     def _deadline_passed(self, job: Job) -> None:
         if not job.started and job in self.waiting:
@@ -175,10 +216,8 @@ class DefaultEngine:
     # -- frames out --------------------------------------------------------------------
     def _log_drop(self, model: str, frame: int, release_s: float, deadline_s: float) -> None:
         now = self.env.now
-        self.trace.records.append(InferenceRecord(
-            model=model, frame=frame, sub_accelerator=None, sub_index=None, release_s=release_s,
-            dispatch_s=now, deadline_s=deadline_s, completion_s=now, energy_j=0.0, dropped=True,
-        ))
+        self.record_rows.append((model, frame, None, None, release_s, now, deadline_s, now, 0.0, True,
+                                 0, None, 0.0, 0.0, 0))
         self.last_s = max(self.last_s, now)
         self._resolve(model, frame, DROPPED)
 
@@ -190,12 +229,10 @@ class DefaultEngine:
         now = self.env.now
         self._close_slice(sub, now)
         assert job.dispatch_s is not None
-        self.trace.records.append(InferenceRecord(
-            model=job.model, frame=job.frame, sub_accelerator=self.trace.sub_accelerators[sub],
-            sub_index=sub, release_s=job.release_s, dispatch_s=job.dispatch_s,
-            deadline_s=job.deadline_s, completion_s=now, energy_j=job.energy_j,
-            preemptions=job.preemptions, service_s=job.service_s, stall_s=job.stall_s,
-            suspended_s=job.suspended_s, migrations=job.migrations,
+        self.record_rows.append((
+            job.model, job.frame, self.trace.sub_accelerators[sub], sub, job.release_s, job.dispatch_s,
+            job.deadline_s, now, job.energy_j, False, job.preemptions, job.service_s, job.stall_s,
+            job.suspended_s, job.migrations,
         ))
         self.last_s = max(self.last_s, now)
         self._resolve(job.model, job.frame, DONE)
@@ -204,19 +241,14 @@ class DefaultEngine:
         opened = self.open_slice[sub]
         if opened is not None:
             job, start = opened
-            self.trace.slices.append(ExecutionSlice(sub, job.model, job.frame, start, now))
+            self.slice_rows.append((sub, job.model, job.frame, start, now))
             self.open_slice[sub] = None
 
     # -- the settle step -----------------------------------------------------------------
-    def _settle_soon(self) -> None:
-        """Ask for one settle step after every other event of this instant."""
-        if not self.settle_due:
-            self.settle_due = True
-            _Settle(self.env).callbacks.append(self._settle)
-
-    def _settle(self, _event: simpy.Event) -> None:
-        """Dispatch and share DRAM once the instant's events have all run. Requests for
-        another step made meanwhile are served by this one (``settle_due`` stays set)."""
+    def _settle(self) -> None:
+        """Dispatch and share DRAM once the instant's events have all run (``run`` calls it
+        when ``settle_due`` is set and SimPy's next event is later). Requests for another
+        step made meanwhile are served by this one (``settle_due`` stays set)."""
         if self.bandwidth is not None:
             self._advance()
         self._dispatch()
@@ -239,6 +271,8 @@ class DefaultEngine:
         """The idle sub-accelerators in the order that breaks a placement's ties: where
         the frame already is (no migration cost), then those no waiting frame is pinned
         to, then the rest, each by index."""
+        if len(idle) == 1 or (job.sub_index is None and not any(self.pinned[i] for i in idle)):
+            return idle  # already in that order
         return sorted(idle, key=lambda i: (i != job.sub_index, self.pinned[i] > 0, i))
 
     def _dispatch_one(self, idle: list[int]) -> bool:
@@ -332,7 +366,7 @@ class DefaultEngine:
             seg.rate = 1.0
             self._schedule_end(seg)
         else:
-            self._settle_soon()  # its rate (and so its end) comes with the new shares
+            self.settle_due = True  # its rate (and so its end) comes with the new shares
 
     def _schedule_end(self, seg: _Segment) -> None:
         seg.token += 1
@@ -377,16 +411,14 @@ class DefaultEngine:
         if self.bandwidth is not None:
             job.stall_s += max(0.0, now - seg.start_s - seg.latency_s - seg.overhead_s)
         if self.config.record_blocks:
-            self.trace.blocks.append(BlockRecord(
-                model=job.model, frame=job.frame, block=seg.block, layers=costs.layers[seg.block],
-                sub_index=sub, start_s=seg.start_s, end_s=now, energy_j=costs.energy_j[seg.block],
-            ))
+            self.block_rows.append((job.model, job.frame, seg.block, costs.layers[seg.block], sub,
+                                    seg.start_s, now, costs.energy_j[seg.block]))
         job.next_block += 1
         seg.token += 1  # its end event, if still due, is void
         self.running[sub] = None
         if job.next_block == len(costs):
             self._complete(job, sub)
-            self._settle_soon()
+            self.settle_due = True
         elif self.config.preemptive:
             # A block boundary: the frame rejoins the queue and the settle step decides
             # whether it goes on or a waiting frame with a smaller key takes its place.
@@ -395,21 +427,38 @@ class DefaultEngine:
             if not self.config.migration:
                 self.pinned[sub] += 1
             self.at_boundary.append(job)
-            self._settle_soon()
+            self.settle_due = True
         else:
             self._run_block(job, sub)
 
     # -- the run -----------------------------------------------------------------------
     def run(self) -> Trace:
+        env = self.env
+        # Event ids 0.. go to the releases of the sources without upstreams, source by
+        # source, frame by frame: the order in which scheduling them all up front gave them.
+        eid = 0
         for src in self.sources:
             if src.upstreams:
                 continue
-            for frame in range(len(src)):
-                self._at(float(src.release_s[frame]), src, frame)
-        self.env.run()
+            order = np.argsort(src.release_s, kind="stable").tolist()  # SimPy's (time, id) order
+            self._chain_releases(src, src.release_s.tolist(), order, eid, 0)
+            eid += len(src)
+        env._eid = itertools.count(eid)
+        while True:
+            if self.settle_due and env.peek() > env.now:
+                self._settle()
+                continue
+            self._arm_deadlines(env.peek())
+            if not env._queue:
+                break
+            env.step()
+        trace = self.trace
+        trace.records = [InferenceRecord(*row) for row in self.record_rows]
+        trace.slices = [ExecutionSlice(*row) for row in self.slice_rows]
+        trace.blocks = [BlockRecord(*row) for row in self.block_rows]
         # The span the run covers: the simulated time, or longer if late work ran past it.
-        self.trace.end_s = max(self.duration_s, self.last_s)
-        return self.trace
+        trace.end_s = max(self.duration_s, self.last_s)
+        return trace
 
 
 def run_default(scenario: Scenario, costs: CostTable, config: SimConfig | None = None, *,

@@ -58,7 +58,11 @@ class WaitQueue:
         heap, live = self._heap, self._live
         while heap and live.get(heap[0][2]) != heap[0][1]:
             heapq.heappop(heap)  # stale entries on top
-        frontier: list[tuple[_Entry, int]] = [(heap[0], 0)] if heap else []
+        if not heap:
+            return
+        yield heap[0][2]  # the top, which most dispatches take: no frontier built for it
+        frontier: list[tuple[_Entry, int]] = [(heap[c], c) for c in (1, 2) if c < len(heap)]
+        heapq.heapify(frontier)
         while frontier:
             (_, push, job), i = heapq.heappop(frontier)
             for child in (2 * i + 1, 2 * i + 2):
