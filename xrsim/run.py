@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +37,16 @@ class RunResult:
     cost_table: CostTable
     trace: Trace
     score: ScenarioScore
-    stats: RunStats
     config: BaseModel | None = None
     warnings: tuple[str, ...] = ()
     """What may make the score mislead: a model that released no frame, a window shorter
     than a model's period."""
+
+    @cached_property
+    def stats(self) -> RunStats:
+        """The run's statistics (docs/metrics.md), computed when first asked for: a search
+        that reads only scores does not pay for them."""
+        return run_stats(self.trace.measured())
 
     def to_dict(self) -> dict:
         score = self.score.to_dict()
@@ -115,7 +121,7 @@ def simulate_resolved(system: HardwareSystem, scenario: Scenario, options: RunOp
         system=system, scenario=scenario, mode=options.mode, costs=options.costs, seed=options.seed,
         duration_s=duration, cost_table=table, trace=trace,
         score=xrbench_score(measured, scenario, k_per_ms=options.k_per_ms, e_max_j=options.e_max_j),
-        stats=run_stats(measured), config=options.engine_options,
+        config=options.engine_options,
         warnings=_warnings(scenario, measured, duration),
     )
 
