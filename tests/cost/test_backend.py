@@ -194,3 +194,22 @@ def test_rs_pe_buffer_default_is_eyeriss_s() -> None:
     assert single_sub_system(dataflow="RS").sub_accelerators[0].pe_buffer_bytes == 512
     assert analytical_costs([conv], dataflow="RS").glb_accesses[0] == 19_200
     assert analytical_costs([conv], dataflow="RS", pe_buffer_bytes=0).glb_accesses[0] == 323_840
+
+
+@pytest.mark.parametrize("design", ["xrbench-8k-M", "xrbench-8k-I"])  # systolic; row stationary
+def test_models_costed_together_cost_what_each_costs_alone(design: str) -> None:
+    # One vectorised pass over every model's layers (model_costs) must not change a bit of
+    # any layer's cost: a row's cost never depends on the rows costed with it.
+    system = load_hardware(design)
+    models = [load_model(name) for name in ("SS_HRViT_b1", "DE_midas_v21_small", "KD_res8_narrow",
+                                            "ASR_EM_24L")]
+    for sub in system.sub_accelerators:
+        together = AnalyticalCostModel().model_costs(models, sub, system)
+        for model, both in zip(models, together, strict=True):
+            alone = AnalyticalCostModel().model_cost(model, sub, system)
+            assert (both.latency_s, both.energy_j, both.dram_bytes, both.utilisation) == \
+                (alone.latency_s, alone.energy_j, alone.dram_bytes, alone.utilisation)
+            assert both.layers is not None and alone.layers is not None
+            assert both.layers.bound == alone.layers.bound
+            for field in ("macs", "cycles", "latency_s", "energy_j", "dram_bytes", "utilisation"):
+                assert getattr(both.layers, field).tobytes() == getattr(alone.layers, field).tobytes()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -63,6 +63,25 @@ class CostModel(ABC):
     def model_cost(self, model: Model, sub: SubAccelerator, system: HardwareSystem) -> ModelCost:
         """Latency and energy of one inference of ``model`` on ``sub``."""
 
+    def model_costs(self, models: Sequence[Model], sub: SubAccelerator, system: HardwareSystem
+                    ) -> list[ModelCost]:
+        """``model_cost`` of each model; a backend that can cost several models at once
+        (in one vectorised pass) overrides it."""
+        return [self.model_cost(model, sub, system) for model in models]
+
+
+def _by_sub(backend: CostModel, system: HardwareSystem, wanted: Sequence[tuple[Model, int]]
+            ) -> dict[tuple[str, int], ModelCost]:
+    """Costs of the (model, sub-accelerator index) pairs ``wanted``, each sub-accelerator's
+    models costed in one ``model_costs`` call."""
+    out = {}
+    for i, sub in enumerate(system.sub_accelerators):
+        models = [model for model, j in wanted if j == i]
+        if models:
+            for model, cost in zip(models, backend.model_costs(models, sub, system), strict=True):
+                out[(model.name, i)] = cost
+    return out
+
 
 HARMLESS_FIELDS = frozenset({"name", "description", "source"})
 
@@ -110,17 +129,23 @@ class CostMemo:
               ) -> dict[tuple[str, int], ModelCost]:
         shared = system.model_dump_json(include={"dram", "energy_table"})
         subs = [sub.model_dump_json() for sub in system.sub_accelerators]
+        models = list(models)
+
+        def key(model: Model, i: int) -> tuple[str, ...]:
+            return (backend.name, model.name, model.content_hash, subs[i], shared)
+
+        computed = _by_sub(backend, system, [(model, i) for model in models for i in range(len(subs))
+                                             if key(model, i) not in self._costs])
         out = {}
         for model in models:
-            for i, sub in enumerate(system.sub_accelerators):
-                key = (backend.name, model.name, model.content_hash, subs[i], shared)
-                cost = self._costs.get(key)
+            for i in range(len(subs)):
+                cost = self._costs.get(key(model, i))
                 if cost is None:
-                    cost = self._costs[key] = backend.model_cost(model, sub, system)
+                    cost = self._costs[key(model, i)] = computed[(model.name, i)]
                     if len(self._costs) > self.capacity:
                         self._costs.popitem(last=False)
                 else:
-                    self._costs.move_to_end(key)
+                    self._costs.move_to_end(key(model, i))
                 out[(model.name, i)] = cost
         return out
 
@@ -137,12 +162,10 @@ class CostTable:
               memo: CostMemo | None = None) -> CostTable:
         if memo is not None:
             return cls(system=system, costs=memo.costs(backend, system, models))
-        costs = {
-            (model.name, i): backend.model_cost(model, sub, system)
-            for model in models
-            for i, sub in enumerate(system.sub_accelerators)
-        }
-        return cls(system=system, costs=costs)
+        models = list(models)
+        pairs = [(model, i) for model in models for i in range(len(system.sub_accelerators))]
+        costs = _by_sub(backend, system, pairs)
+        return cls(system=system, costs={(model.name, i): costs[(model.name, i)] for model, i in pairs})
 
     def get(self, model: str, sub_index: int) -> ModelCost:
         return self.costs[(model, sub_index)]

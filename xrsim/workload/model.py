@@ -38,6 +38,11 @@ class Model(BaseModel):
         return sum(layer.macs for layer in self.layers)
 
     @cached_property
+    def layer_names(self) -> tuple[str, ...]:
+        """The layers' names, in order (every per-layer cost carries them)."""
+        return tuple(layer.name for layer in self.layers)
+
+    @cached_property
     def content_hash(self) -> str:
         """A hash of what the layers compute (not of names), for cost caches."""
         text = "\n".join(layer.model_dump_json(exclude={"name"}) for layer in self.layers)

@@ -1,9 +1,13 @@
 """The ``analytical`` cost backend: per-layer latency, energy and traffic from first
-principles, vectorised over the unique layers of a model and cached by content."""
+principles, vectorised over the unique layers of every model costed together on a
+sub-accelerator (one numpy pass, not one per model: the arrays are short and numpy's
+per-call overhead, not arithmetic, is the cost) and cached by content."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -33,6 +37,7 @@ class AnalyticalLayerCosts(LayerCosts):
 
 
 _SHAPES: dict[str, LayerShapes] = {}
+_BOUND_NAMES = (*BOUNDS, "none")  # indexed by a layer's bound: -1 (nothing to do) is "none"
 
 
 def _shapes(model: Model) -> LayerShapes:
@@ -41,6 +46,18 @@ def _shapes(model: Model) -> LayerShapes:
     if found is None:
         found = _SHAPES[model.content_hash] = layer_shapes(model)
     return found
+
+
+@lru_cache(maxsize=1024)
+def _spec_key(compat: bool, paper: bool, sub: SubAccelerator, system_parts: tuple[str, str]) -> str:
+    """The cache key's hardware part, serialised once per sub-accelerator spec (specs are
+    frozen, so equal ones share it) rather than once per model costed on it."""
+    return cache_key(str(compat), str(paper), sub.model_dump_json(exclude={"name"}), *system_parts)
+
+
+@lru_cache(maxsize=64)
+def _system_parts(system: HardwareSystem) -> tuple[str, str]:
+    return system.dram.model_dump_json(), system.energy.model_dump_json()
 
 
 def _array_counts(shapes: LayerShapes, sub: SubAccelerator, compat: bool, paper: bool) -> ArrayCounts:
@@ -119,30 +136,51 @@ class AnalyticalCostModel(CostModel):
 
     def layer_arrays(self, model: Model, sub: SubAccelerator, system: HardwareSystem) -> Arrays:
         """Per-layer results of ``model`` on ``sub``, aligned with ``model.layers``."""
-        shapes = _shapes(model)
-        table = system.energy
-        key = cache_key(str(self.scalesim_compat), str(self.scalesim_paper), shapes.key_bytes(),
-                        sub.model_dump_json(exclude={"name"}), system.dram.model_dump_json(),
-                        table.model_dump_json())
-        rows = self.cache.get(key)
-        if rows is None:
-            rows = cost_shapes(shapes, sub, system.dram.bytes_per_s, table, compat=self.scalesim_compat,
+        return self._layer_arrays([model], sub, system)[0]
+
+    def _layer_arrays(self, models: Sequence[Model], sub: SubAccelerator, system: HardwareSystem
+                      ) -> list[Arrays]:
+        """``layer_arrays`` of each model; the unique rows of those not cached yet are
+        costed together in one ``cost_shapes`` call (a row's cost never depends on the
+        other rows costed with it) and cached model by model."""
+        spec = _spec_key(self.scalesim_compat, self.scalesim_paper, sub, _system_parts(system))
+        shapes = [_shapes(model) for model in models]
+        keys = [cache_key(spec, s.key_bytes()) for s in shapes]
+        found = [self.cache.get(key) for key in keys]
+        missing = [i for i, rows in enumerate(found) if rows is None]
+        if missing:
+            matrix = np.concatenate([shapes[i].matrix for i in missing])
+            rows = cost_shapes(LayerShapes(matrix=matrix, inverse=np.arange(len(matrix))), sub,
+                               system.dram.bytes_per_s, system.energy, compat=self.scalesim_compat,
                                paper=self.scalesim_paper)
-            self.cache.put(key, rows)
-        return {name: values[shapes.inverse] for name, values in rows.items()}
+            start = 0
+            for i in missing:
+                end = start + len(shapes[i])
+                found[i] = {name: values[start:end] for name, values in rows.items()}
+                self.cache.put(keys[i], found[i])  # type: ignore[arg-type]
+                start = end
+        return [{name: values[s.inverse] for name, values in rows.items()}  # type: ignore[union-attr]
+                for s, rows in zip(shapes, found, strict=True)]
 
     def model_cost(self, model: Model, sub: SubAccelerator, system: HardwareSystem) -> ModelCost:
-        a = self.layer_arrays(model, sub, system)
-        layers = AnalyticalLayerCosts(
-            names=tuple(layer.name for layer in model.layers), macs=a["macs"], cycles=a["cycles"],
-            latency_s=a["latency_s"], energy_j=a["energy_j"], dram_bytes=a["dram_bytes"],
-            utilisation=a["utilisation"],
-            bound=tuple(BOUNDS[b] if b >= 0 else "none" for b in a["bound"].tolist()),
-            compute_cycles=a["compute_cycles"], glb_accesses=a["glb_accesses"],
-            noc_words=a["noc_words"], mapping_efficiency=a["mapping_efficiency"],
-        )
-        return ModelCost(model=model.name, sub_accelerator=sub.name,
-                         latency_s=float(a["latency_s"].sum()), energy_j=float(a["energy_j"].sum()),
-                         dram_bytes=float(a["dram_bytes"].sum()),
-                         utilisation=_utilisation(a, sub.num_pes),
-                         layers=layers)
+        return self.model_costs([model], sub, system)[0]
+
+    def model_costs(self, models: Sequence[Model], sub: SubAccelerator, system: HardwareSystem
+                    ) -> list[ModelCost]:
+        arrays = self._layer_arrays(models, sub, system)
+        return [_model_cost(model, sub, a) for model, a in zip(models, arrays, strict=True)]
+
+
+def _model_cost(model: Model, sub: SubAccelerator, a: Arrays) -> ModelCost:
+    layers = AnalyticalLayerCosts(
+        names=model.layer_names, macs=a["macs"], cycles=a["cycles"],
+        latency_s=a["latency_s"], energy_j=a["energy_j"], dram_bytes=a["dram_bytes"],
+        utilisation=a["utilisation"], bound=tuple(map(_BOUND_NAMES.__getitem__, a["bound"].tolist())),
+        compute_cycles=a["compute_cycles"], glb_accesses=a["glb_accesses"],
+        noc_words=a["noc_words"], mapping_efficiency=a["mapping_efficiency"],
+    )
+    return ModelCost(model=model.name, sub_accelerator=sub.name,
+                     latency_s=float(a["latency_s"].sum()), energy_j=float(a["energy_j"].sum()),
+                     dram_bytes=float(a["dram_bytes"].sum()),
+                     utilisation=_utilisation(a, sub.num_pes),
+                     layers=layers)
