@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from xrsim import plainyaml
 from xrsim.errors import SpecError
 
 SPEC_CONFIG = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
@@ -108,11 +109,41 @@ def _build(loader: Any, node: yaml.Node) -> Any:
     return mapping
 
 
-def load_yaml(text: str) -> Any:
-    """``yaml.load(text, Loader=StrictLoader)``, several times faster on plain documents.
+_VALUES: dict[str, Any] = {}
+"""Plain scalars read so far and their values (all immutable: strings, numbers, booleans,
+None): specs repeat the same keys and numbers thousands of times."""
 
-    A document with anchors (so maybe aliases, even recursive ones), merge keys, explicit
-    tags or non-scalar keys goes through PyYAML's constructors, which handle them all."""
+
+def _plain_scalar(text: str) -> Any:
+    """A plain scalar's value, as StrictLoader resolves and constructs it."""
+    if text in _VALUES:
+        return _VALUES[text]
+    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+    simple = _SCALARS.get(tag)
+    if simple is not None:
+        value = simple(text)
+    elif tag in _NUMBERS:
+        value = _RESOLVER.yaml_constructors[tag](_RESOLVER, yaml.ScalarNode(tag, text))
+    else:
+        raise plainyaml.Unusual
+    if len(_VALUES) >= _MAX_TAGS:
+        _VALUES.clear()
+    _VALUES[text] = value
+    return value
+
+
+_RESOLVER = StrictLoader("")
+
+
+def load_yaml(text: str) -> Any:
+    """``yaml.load(text, Loader=StrictLoader)``, many times faster on plain documents.
+
+    The plain subset of YAML specs are written in is read line by line (``plainyaml``);
+    any other document is built from the C composer's nodes, unless it has anchors (so
+    maybe aliases, even recursive ones), merge keys, explicit tags or non-scalar keys:
+    those go through PyYAML's constructors, which handle them all."""
+    with contextlib.suppress(plainyaml.Unusual):
+        return plainyaml.load(text, _plain_scalar)
     if "&" not in text:
         loader = StrictLoader(text)
         try:

@@ -1,0 +1,69 @@
+"""The line-by-line reader of the plain YAML subset (xrsim.plainyaml) gives exactly what
+PyYAML gives, or leaves the text to PyYAML: on every YAML file of the repository and on
+thousands of mutations of them (indentation, indicators, quotes, comments, tabs, anchors,
+duplicate lines...)."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from xrsim import plainyaml
+from xrsim.errors import SpecError
+from xrsim.specio import StrictLoader, _plain_scalar, load_yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+FILES = sorted(p for folder in ("workloads", "hardware_specs", "experiments", "tests")
+               for p in (ROOT / folder).rglob("*.yaml"))
+TOKENS = [": ", ":", "#", " #", " ", "-", "- ", "{", "}", "[", "]", ",", "?", "'", '"', "\n", "  ", "0",
+          "1e3", "yes", "~", "a", "\t", "&x", "*x", "!!str ", "|", "0o7", "07", "1:30", "---\n", "null", ".5"]
+
+
+def _outcome(read: Any, text: str) -> tuple:
+    try:
+        return ("value", repr(read(text)))
+    except SpecError as exc:
+        return ("spec error", str(exc))
+    except plainyaml.Unusual:
+        return ("left to PyYAML",)
+    except yaml.YAMLError:
+        return ("YAML error",)
+    except TypeError as exc:  # PyYAML's own, for a mapping used as a key
+        return ("type error", str(exc))
+
+
+def _pyyaml(text: str) -> Any:
+    return yaml.load(text, Loader=StrictLoader)
+
+
+def test_every_repository_file_reads_as_pyyaml_reads_it() -> None:
+    assert len(FILES) > 40
+    fast = 0
+    for path in FILES:
+        text = path.read_text(encoding="utf-8-sig")
+        assert repr(load_yaml(text)) == repr(_pyyaml(text)), path
+        fast += _outcome(lambda t: plainyaml.load(t, _plain_scalar), text)[0] == "value"
+    assert fast >= len(FILES) - 5  # the built-in specs all take the fast path
+
+
+def test_mutated_files_read_as_pyyaml_reads_them_or_are_left_to_it() -> None:
+    rng = random.Random(11)
+    texts = [p.read_text(encoding="utf-8-sig") for p in FILES if p.stat().st_size < 4000]
+    fast = 0
+    for _ in range(4000):
+        text = rng.choice(texts)
+        for _ in range(rng.randint(1, 4)):
+            i = rng.randrange(len(text) + 1)
+            if rng.random() < 0.7:
+                text = text[:i] + rng.choice(TOKENS) + text[i:]
+            else:
+                text = text[:i] + text[i + rng.randint(1, 3):]
+        got = _outcome(lambda t: plainyaml.load(t, _plain_scalar), text)
+        if got[0] != "left to PyYAML":
+            fast += 1
+            assert got == _outcome(_pyyaml, text), text
+        assert _outcome(load_yaml, text) == _outcome(_pyyaml, text), text
+    assert fast > 500
