@@ -444,12 +444,14 @@ class DefaultEngine:
             self._chain_releases(src, src.release_s.tolist(), order, eid, 0)
             eid += len(src)
         env._eid = itertools.count(eid)
+        queue, deadlines = env._queue, self.deadlines
         while True:
-            if self.settle_due and env.peek() > env.now:
+            if self.settle_due and (not queue or queue[0][0] > env.now):
                 self._settle()
                 continue
-            self._arm_deadlines(env.peek())
-            if not env._queue:
+            if deadlines:
+                self._arm_deadlines(queue[0][0] if queue else float("inf"))
+            if not queue:
                 break
             env.step()
         trace = self.trace
