@@ -18,7 +18,6 @@ from xrsim.atomicio import atomic_write
 from xrsim.cost import CostModel, ModelCost, cost_backends, get_cost_model
 from xrsim.cost.analytical import AnalyticalCostModel
 from xrsim.cost.analytical.scalesim import scalesim_layer
-from xrsim.cost.analytical.validation import validation_report
 from xrsim.errors import SpecError
 from xrsim.hardware import DATAFLOWS, HardwareSystem, SubAccelerator, load_hardware
 from xrsim.hardware.spec import PE_BUFFER_BYTES_EYERISS
@@ -193,6 +192,8 @@ def cmd_costs(args: argparse.Namespace) -> int:
 
 
 def cmd_validate_costs(args: argparse.Namespace) -> int:
+    from xrsim.cost.analytical.validation import validation_report  # only this command needs it
+
     text, summary = validation_report()
     print(summary)
     if args.out:
