@@ -371,8 +371,9 @@ class DefaultEngine:
     def _schedule_end(self, seg: _Segment) -> None:
         seg.token += 1
         token = seg.token
-        event = self.env.timeout(max(seg.work_s, 0.0) / seg.rate)
-        event.callbacks.append(lambda _event: self._block_end(seg, token))
+        env = self.env  # as env.timeout(delay) would schedule it, without building a Timeout
+        _push(env, env.now + max(seg.work_s, 0.0) / seg.rate, next(env._eid),
+              lambda _event: self._block_end(seg, token))
 
     def _advance(self) -> None:
         """Bring every running block's work left up to now, and finish those with none
