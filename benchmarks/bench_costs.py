@@ -51,7 +51,8 @@ def workload() -> tuple[list[Model], list[tuple[SubAccelerator, HardwareSystem]]
 
 
 def run_once(models: list[Model], subs: list[tuple[SubAccelerator, HardwareSystem]], together: bool) -> float:
-    analytical_model._SHAPES.clear()  # cold: layer parsing is part of the measured work
+    analytical_model._SHAPES.clear()  # cold: layer parsing is part of the measured work,
+    analytical_model._DRAM_WORDS.clear()  # and so is every DRAM-traffic term
     backend = AnalyticalCostModel()  # a fresh, memory-only cache
     start = time.process_time()
     for sub, system in subs:

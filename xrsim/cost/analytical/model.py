@@ -48,6 +48,26 @@ def _shapes(model: Model) -> LayerShapes:
     return found
 
 
+_DRAM_WORDS: dict[tuple[bytes, int, bool], np.ndarray] = {}
+_MAX_DRAM_WORDS = 256
+
+
+def _dram_words(shapes: LayerShapes, buffer_words: int, row_stationary: bool) -> np.ndarray:
+    """DRAM words of each row, memoised per (shapes, buffer size, RS or not): they depend
+    on nothing else, so sub-accelerators that differ in array size, systolic dataflow,
+    clock or NoC - most of a design space - share them (the Figure 5 set: 6 of 24)."""
+    key = (shapes.key_bytes(), buffer_words, row_stationary)
+    found = _DRAM_WORDS.get(key)
+    if found is None:
+        if len(_DRAM_WORDS) >= _MAX_DRAM_WORDS:
+            _DRAM_WORDS.clear()
+        found = (rs_dram_words(shapes, buffer_words) if row_stationary
+                 else dram_words(shapes, buffer_words, buffer_words))
+        found.flags.writeable = False  # shared by every result computed from it
+        _DRAM_WORDS[key] = found
+    return found
+
+
 @lru_cache(maxsize=1024)
 def _spec_key(compat: bool, paper: bool, sub: SubAccelerator, system_parts: tuple[str, str]) -> str:
     """The cache key's hardware part, serialised once per sub-accelerator spec (specs are
@@ -76,10 +96,7 @@ def cost_shapes(shapes: LayerShapes, sub: SubAccelerator, dram_bytes_per_s: floa
     active = mac & (shapes.macs > 0)
     word = sub.word_bytes
     buffer_words = max(1, int(sub.global_buffer_bytes // 2 // word))
-    if sub.dataflow == "RS":
-        dram_b = rs_dram_words(shapes, buffer_words) * word
-    else:
-        dram_b = dram_words(shapes, buffer_words, buffer_words) * word
+    dram_b = _dram_words(shapes, buffer_words, sub.dataflow == "RS") * word
     link = dram_bytes_per_s / sub.clock_hz  # bytes per cycle
     glb = np.where(active, counts.glb_accesses, np.where(mac, 0, shapes.in_elems + shapes.out_elems))
     compute = np.where(active, counts.cycles, 0)
