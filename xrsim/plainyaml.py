@@ -12,6 +12,7 @@ spanning lines, odd indentation...), for the caller to hand the text to PyYAML.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -26,6 +27,11 @@ scalar, but leave every indicator to it)."""
 _FLOW_INSIDE = set("[]{}?")
 """Characters that end a plain scalar inside a flow collection (besides the commas
 between items) or would nest one: flow collections of the subset do not nest."""
+
+
+_PAIR = re.compile(r"([^\s?:,\[\]{}#-][^:#]*?) *: +([^\s?:,\[\]{}#-][^:#]*)")
+"""A flow mapping's ``key: value`` whose scalars hold no colon or hash at all (what
+specs write), checked in one match; any other pair takes ``plain``'s checks."""
 
 
 class Unusual(Exception):
@@ -125,14 +131,20 @@ class _Reader:
             raise Unusual
         if text[0] == "{" and text[-1] == "}":
             out: dict = {}
+            scalar = self.scalar
             for part in self.flow_items(text[1:-1]):
-                key_text, sep, rest = part.partition(": ")
-                if not sep:
-                    raise Unusual
-                key = self.plain(key_text.rstrip(" "), checked=True)
+                pair = _PAIR.fullmatch(part)
+                if pair is not None:
+                    key, value = scalar(pair[1]), scalar(pair[2])
+                else:
+                    key_text, sep, rest = part.partition(": ")
+                    if not sep:
+                        raise Unusual
+                    key = self.plain(key_text.rstrip(" "), checked=True)
+                    value = self.plain(rest.lstrip(" "), checked=True)
                 if key in out:
                     raise Unusual  # PyYAML names it, after any syntax error it finds first
-                out[key] = self.plain(rest.lstrip(" "), checked=True)
+                out[key] = value
             return out
         if text[0] == "[" and text[-1] == "]":
             return [self.plain(part, checked=True) for part in self.flow_items(text[1:-1])]
