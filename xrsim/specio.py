@@ -227,8 +227,8 @@ def builtin_dir(name: str) -> Path:
 
 
 def names_a_path(text: str) -> bool:
-    """Whether a spec reference is a path (a '/' or a .yaml ending) rather than a name."""
-    return "/" in text or "\\" in text or text.endswith((".yaml", ".yml"))
+    """Whether a spec reference is a path (a '/', a .yaml or an .onnx ending) rather than a name."""
+    return "/" in text or "\\" in text or text.endswith((".yaml", ".yml", ".onnx"))
 
 
 def resolve_ref(ref: str | Path, folder: Path, kind: str) -> Path:

@@ -1,4 +1,5 @@
-"""Command line: ``python -m xrsim run | list | validate | costs | validate-costs | plot``.
+"""Command line: ``python -m xrsim run | list | validate | costs | validate-costs | plot |
+import-onnx``.
 
 Each command is a thin module over library functions. Bad input ends with one line naming
 the file and field, and exit status 2.
@@ -12,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 from xrsim.arguments import EXIT_BAD_INPUT, ArgumentParser
 from xrsim.cli.costs import add_cost_commands
+from xrsim.cli.import_onnx import add_import_command
 from xrsim.cli.plot import add_plot_command
 from xrsim.cli.run import add_run_command
 from xrsim.cli.specs import add_spec_commands
@@ -29,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_spec_commands(sub)
     add_cost_commands(sub)
     add_plot_command(sub)
+    add_import_command(sub)
     return parser
 
 

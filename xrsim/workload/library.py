@@ -39,7 +39,11 @@ def list_scenarios() -> list[str]:
 
 def load_model_file(path: Path) -> Model:
     """A model file, parsed once per content: scenarios share their models, and a sweep
-    loads the same scenarios again and again."""
+    loads the same scenarios again and again. An .onnx file is imported (the ``onnx`` extra)."""
+    if path.suffix.lower() == ".onnx":
+        from xrsim.workload.onnx_import import load_onnx_model
+
+        return load_onnx_model(path)
     try:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:

@@ -1,0 +1,60 @@
+"""``python -m xrsim import-onnx MODEL.onnx``: an ONNX network as an xrsim model spec."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from xrsim.atomicio import atomic_write
+from xrsim.errors import SpecError
+
+
+def add_import_command(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "import-onnx", help="write an xrsim model spec from an ONNX file",
+        description="Read an ONNX network (shapes by ONNX shape inference; weights are never "
+                    "read), turn its operators into xrsim layers and write the model spec. "
+                    "Needs the 'onnx' extra: pip install 'xrsim[onnx]'.")
+    p.add_argument("onnx_file", metavar="MODEL.onnx")
+    p.add_argument("--name", help="the model's name (default: from the file name)")
+    p.add_argument("--input", action="append", metavar="NAME=1x3x224x224", default=[],
+                   help="fix a graph input's shape (needed for every dynamic dimension); repeatable")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="where to write the model spec (default: models/NAME.yaml)")
+    p.add_argument("--allow-unsupported", action="store_true",
+                   help="leave out operators xrsim has no layer for, instead of refusing the file")
+    p.add_argument("--json", action="store_true",
+                   help="print name, layers, MACs, parameters and unsupported operators as JSON")
+    p.set_defaults(handler=cmd_import_onnx)
+
+
+def cmd_import_onnx(args: argparse.Namespace) -> int:
+    from xrsim.workload.onnx_import import import_onnx, model_yaml, parse_input_shape
+
+    source = Path(args.onnx_file)
+    inputs = dict(parse_input_shape(text) for text in args.input)
+    result = import_onnx(source, name=args.name, inputs=inputs, allow_unsupported=args.allow_unsupported)
+    out = Path(args.output) if args.output else Path("models") / f"{result.model.name}.yaml"
+    if out.resolve() == source.resolve():
+        raise SpecError(out, "--output", "is the ONNX file being imported")
+    if out.is_dir():
+        raise SpecError(out, "--output", "is a folder; give the model file's name")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_write(out) as handle:
+            handle.write(model_yaml(result, source))
+    except OSError as exc:
+        raise SpecError(out, "--output", f"cannot write the model ({exc.strerror or exc})") from None
+    if args.json:
+        print(json.dumps(result.summary(), indent=2))
+    else:
+        left = ("; left out: " + ", ".join(f"{op} x{n}" for op, n in sorted(result.unsupported.items()))
+                if result.unsupported else "")
+        print(f"{result.model.name}: {len(result.model.layers)} layers, {result.macs:,} MACs, "
+              f"{result.params:,} parameters{left}; written to {out}")
+    if result.unsupported:
+        print(f"xrsim: warning: left out {sum(result.unsupported.values())} unsupported operator(s); "
+              "the model's costs miss their work", file=sys.stderr)
+    return 0
