@@ -44,7 +44,9 @@ def cmd_import_onnx(args: argparse.Namespace) -> int:
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         with atomic_write(out) as handle:
-            handle.write(model_yaml(result, source))
+            handle.write(model_yaml(result, f"Imported by `python -m xrsim import-onnx` from {source.name} "
+                                            f"(sha256 {result.sha256[:16]}): {result.macs:,} MACs.\n"
+                                            "Re-import rather than edit: the ONNX file is the source."))
     except OSError as exc:
         raise SpecError(out, "--output", f"cannot write the model ({exc.strerror or exc})") from None
     if args.json:

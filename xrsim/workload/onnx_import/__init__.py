@@ -59,7 +59,8 @@ def model_name(path: Path) -> str:
 
 
 def import_onnx(path: Path, name: str | None = None, inputs: Mapping[str, tuple[int, ...]] = {},
-                allow_unsupported: bool = False) -> ImportResult:
+                allow_unsupported: bool = False, task: str = "imported from ONNX",
+                source: str | None = None) -> ImportResult:
     """The model an ONNX file computes. Unsupported operators are a SpecError naming them,
     unless ``allow_unsupported`` leaves them out (and lists them in the result)."""
     graph = load_graph(path, inputs)
@@ -89,8 +90,8 @@ def import_onnx(path: Path, name: str | None = None, inputs: Mapping[str, tuple[
         raise SpecError(path, None, "no operator of the graph computes anything xrsim models "
                                     "(only data movement or constants)")
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    data = {"name": name or model_name(path), "task": "imported from ONNX",
-            "source": f"{path.name} (sha256 {digest[:16]}), imported by xrsim import-onnx",
+    data = {"name": name or model_name(path), "task": task,
+            "source": source or f"{path.name} (sha256 {digest[:16]}), imported by xrsim import-onnx",
             "layers": layers}
     model = validate_spec(Model, data, path)
     return ImportResult(model=model, params=_params(graph), unsupported=dict(unsupported),
@@ -127,13 +128,12 @@ def _params(graph: Graph) -> int:
                if graph.is_constant(t) and t in graph.shapes and graph.dtypes.get(t) in FLOAT_TYPES)
 
 
-def model_yaml(result: ImportResult, onnx_path: Path) -> str:
-    """The model spec file's text: one layer per line, as the built-in models are written."""
+def model_yaml(result: ImportResult, header: str) -> str:
+    """The model spec file's text: a comment, then one layer per line, as the built-in
+    models are written."""
     head = {k: v for k, v in result.model.model_dump(mode="json", exclude_none=True).items()
             if k not in ("layers",)}
-    lines = [f"# Imported by `python -m xrsim import-onnx` from {onnx_path.name} "
-             f"(sha256 {result.sha256[:16]}): {result.macs:,} MACs.",
-             "# Re-import rather than edit: the ONNX file is the source."]
+    lines = [f"# {line}" for line in header.splitlines()]
     if result.unsupported:
         lines.append("# Left out (unsupported): " + ", ".join(
             f"{op} x{n}" for op, n in sorted(result.unsupported.items())))
