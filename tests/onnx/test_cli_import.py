@@ -123,3 +123,11 @@ def test_import_does_not_load_onnx_for_other_commands() -> None:
     code = "import sys, xrsim.cli, xrsim.run; print('onnx' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_validate_checks_an_onnx_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    vgg = LIGHT / "light_vgg19.onnx"
+    status, out, _ = run(["validate", str(vgg)], capsys)
+    assert status == 0 and f"model 'light_vgg19': 43 layers, {independent_macs(vgg):,} MACs" in out
+    status, _, err = run(["validate", str(bad_files(tmp_path)["malformed"])], capsys)
+    assert status == 2 and "not a readable ONNX model" in err
