@@ -105,7 +105,7 @@ def _is_constant_node(graph: Graph, node: Any) -> bool:
 def _folds(graph: Graph, node: Any) -> bool:
     """A BatchNormalization whose input is a convolution's or GEMM's output read by it alone."""
     source = node.input[0]
-    producer = next((n for n in graph.nodes if source in n.output), None)
+    producer = graph.producers.get(source)
     return (producer is not None and producer.op_type in FOLDS_INTO
             and graph.readers.get(source, 0) == 1 and source not in graph.outputs)
 

@@ -49,7 +49,7 @@ def parse_input_shape(text: str) -> tuple[str, tuple[int, ...]]:
 @dataclass(frozen=True)
 class Graph:
     """A shape-inferred ONNX graph: its nodes, every tensor's shape and element type, the
-    constant tensors, and how many nodes read each tensor."""
+    constant tensors, how many nodes read each tensor and which node writes it."""
 
     path: Path
     nodes: tuple[Any, ...]
@@ -57,6 +57,7 @@ class Graph:
     dtypes: Mapping[str, int]
     constants: frozenset[str]
     readers: Mapping[str, int]
+    producers: Mapping[str, Any]
     outputs: frozenset[str]
 
     def shape(self, tensor: str, node: Any) -> tuple[int, ...]:
@@ -126,6 +127,7 @@ def load_graph(path: Path, inputs: Mapping[str, tuple[int, ...]] = {}) -> Graph:
     nodes = tuple(graph.node)
     return Graph(path=path, nodes=nodes, shapes=shapes, dtypes=dtypes,
                  constants=_constants(nodes, initializers), readers=_readers(nodes, graph.output),
+                 producers={o: node for node in nodes for o in node.output if o},
                  outputs=frozenset(o.name for o in graph.output))
 
 
