@@ -67,6 +67,9 @@ def read_text(path: Path) -> str:
             data = handle.read(MAX_SPEC_BYTES + 1)
     except OSError as exc:
         raise SpecError(path, None, f"cannot read file ({exc.strerror or exc})") from None
+    if path.suffix.lower() == ".onnx":
+        raise SpecError(path, None, "an ONNX model, not a YAML spec: name it among a scenario's models, "
+                                    "or import it with `python -m xrsim import-onnx`")
     if len(data) > MAX_SPEC_BYTES:
         raise SpecError(path, None, f"larger than {MAX_SPEC_BYTES // 2**20} MiB: not a spec file")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

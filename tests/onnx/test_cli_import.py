@@ -62,7 +62,7 @@ def bad_files(tmp_path: Path) -> dict[str, Path]:
     ("truncated", "not a readable ONNX model"),
     ("malformed", "not a readable ONNX model"),
     ("unsupported", "unsupported operators: Hardmax (1)"),
-    ("dynamic", "input 'x': dimension 0 (n) is dynamic"),
+    ("dynamic", "dynamic input dimension(s): give every size with `python -m xrsim import-onnx"),
 ])
 def test_bad_onnx_files_are_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                 which: str, message: str) -> None:
@@ -115,7 +115,7 @@ def test_scenario_with_an_unimportable_onnx_names_it(tmp_path: Path,
     scenario.write_text(f"name: s\nmodels:\n  - {{model: {bad.name}, fps: 10}}\n")
     status, _, err = run(["run", "--scenario", str(scenario)], capsys)
     assert status == 2 and len(err.splitlines()) == 1
-    assert str(bad) in err and "is dynamic" in err
+    assert str(bad) in err and f"import-onnx {bad} --input x=1x4`" in err
 
 
 def test_import_does_not_load_onnx_for_other_commands() -> None:
@@ -131,3 +131,35 @@ def test_validate_checks_an_onnx_file(tmp_path: Path, capsys: pytest.CaptureFixt
     assert status == 0 and f"model 'light_vgg19': 43 layers, {independent_macs(vgg):,} MACs" in out
     status, _, err = run(["validate", str(bad_files(tmp_path)["malformed"])], capsys)
     assert status == 2 and "not a readable ONNX model" in err
+
+
+@pytest.mark.parametrize(("flags", "message"), [
+    (["--name", "../../evil"], "--name: a model name is letters"),
+    (["--name", ""], "--name: a model name is letters"),
+    (["-o", ""], "--output: a model spec is a .yaml file"),
+    (["-o", "other.onnx"], "--output: a model spec is a .yaml file"),
+    (["--input", "x=1x3", "--input", "x=1x4"], "--input: given twice for x"),
+])
+def test_bad_flags(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+                   flags: list[str], message: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    status, _, err = run(["import-onnx", str(RESNET), *flags], capsys)
+    assert status == 2 and message in err and len(err.splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_onnx_file_given_as_a_scenario_or_hardware(capsys: pytest.CaptureFixture[str]) -> None:
+    for flag in ("--scenario", "--hardware"):
+        status, _, err = run(["run", flag, str(RESNET)], capsys)
+        assert status == 2 and "an ONNX model, not a YAML spec" in err
+
+
+def test_two_onnx_files_of_one_name_in_a_scenario(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "net.onnx").write_bytes((LIGHT / "light_squeezenet.onnx").read_bytes())
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("name: s\nmodels:\n  - {model: a/net.onnx, fps: 10}\n"
+                        "  - {model: b/net.onnx, fps: 10}\n")
+    status, _, err = run(["validate", str(scenario)], capsys)
+    assert status == 2 and "models[1].model" in err and "are both called 'net'" in err

@@ -218,11 +218,102 @@ def test_a_3d_convolution_is_unsupported(tmp_path: Path) -> None:
 def test_dynamic_dimension_needs_an_input_shape(tmp_path: Path) -> None:
     model = single("Conv", {"x": ["batch", 3, 8, 8]}, ["batch", 4, 6, 6], {"w": [4, 3, 3, 3]})
     path = save(model, tmp_path / "m.onnx")
-    with pytest.raises(SpecError, match=r"input 'x': dimension 0 \(batch\) is dynamic; fix it with "
-                                        r"`python -m xrsim import-onnx --input x=1x3x8x8`"):
+    with pytest.raises(SpecError, match=r"dynamic input dimension\(s\): give every size with "
+                                        rf"`python -m xrsim import-onnx {path} --input x=1x3x8x8`"):
         import_onnx(path)
     assert import_onnx(path, inputs={"x": (2, 3, 8, 8)}).macs == 2 * 4 * 36 * 27
     with pytest.raises(SpecError, match="the graph has no input 'y'"):
         import_onnx(path, inputs={"y": (1, 3, 8, 8)})
     with pytest.raises(SpecError, match="the input has 4 dimensions, got 2"):
         import_onnx(path, inputs={"x": (1, 3)})
+
+
+def test_every_dynamic_input_is_named_at_once(tmp_path: Path) -> None:
+    model = single("Add", {"a": ["n", 3, "H", "W"], "b": ["n", 3, "H", "W"]}, ["n", 3, "H", "W"])
+    path = save(model, tmp_path / "m.onnx")
+    with pytest.raises(SpecError, match=r"--input a=1x3x<H>x<W> --input b=1x3x<H>x<W>`"):
+        import_onnx(path)
+
+
+def test_a_fixed_reshape_that_no_longer_holds_its_input_is_refused(tmp_path: Path) -> None:
+    """A classifier exported at 8 x 8 flattens to a fixed [1, 256]; imported at 16 x 16 its
+    FC layer would silently keep K = 256."""
+    shape = helper.make_tensor("shape", 7, [2], [1, 256])
+    nodes = [helper.make_node("Reshape", ["x", "shape"], ["f"]),
+             helper.make_node("Gemm", ["f", "w"], ["y"], transB=1)]
+    model = graph_model(nodes, [value("x", [1, 4, 8, 8])], [value("y", [1, 10])],
+                        [shape, weight("w", [10, 256])])
+    path = save(model, tmp_path / "m.onnx")
+    assert import_onnx(path).macs == 2560
+    with pytest.raises(SpecError, match=r"reshapes 1,024 elements into a fixed shape \[1, 256\] of 256"):
+        import_onnx(path, inputs={"x": (1, 4, 16, 16)})
+
+
+def test_strided_1d_conv_keeps_its_input_and_stride(tmp_path: Path) -> None:
+    result = imported(tmp_path, single("Conv", {"x": [1, 8, 100]}, [1, 16, 49], {"w": [16, 8, 4]},
+                                       strides=[2]))
+    assert layers(result) == [{"type": "conv", "H": 100, "W": 1, "C": 8, "K": 16, "R": 4, "S": 1,
+                               "stride": 2}]
+
+
+def test_shape_arithmetic_is_folded_not_costed(tmp_path: Path) -> None:
+    """PyTorch exports compute reshape targets from Shape: Gather, Mul, Concat on integers."""
+    idx = helper.make_tensor("idx", 7, [1], [1])
+    two = helper.make_tensor("two", 7, [1], [2])
+    nodes = [helper.make_node("Shape", ["x"], ["s"]),
+             helper.make_node("Gather", ["s", "idx"], ["c"], axis=0),
+             helper.make_node("Mul", ["c", "two"], ["c2"]),
+             helper.make_node("Concat", ["c2"], ["target"], axis=0),
+             helper.make_node("Reshape", ["x", "target"], ["r"]),
+             helper.make_node("Relu", ["r"], ["y"])]
+    model = graph_model(nodes, [value("x", [2, 8])], [value("y", [16])], [idx, two])
+    result = imported(tmp_path, model)
+    assert [layer.type for layer in result.model.layers] == ["elementwise"]
+    assert result.folded == {"constants": 4} and result.data_movement == {"Reshape": 1}
+
+
+def test_quantised_operators(tmp_path: Path) -> None:
+    """A QDQ / QLinear model: the int8 convolution and matmul are costed, their weights found
+    after the scales and zero points; the (de)quantise markers are folded."""
+    scalars = [helper.make_tensor(n, 1, [], [1.0]) for n in ("xs", "ws", "ys")]
+    zeros = [helper.make_tensor(n, 3, [], [0]) for n in ("xz", "wz", "yz")]
+    w = helper.make_tensor("w", 3, [4, 3, 3, 3], [0] * 108)
+    nodes = [helper.make_node("QuantizeLinear", ["x", "xs", "xz"], ["xq"]),
+             helper.make_node("QLinearConv", ["xq", "xs", "xz", "w", "ws", "wz", "ys", "yz"], ["yq"]),
+             helper.make_node("DequantizeLinear", ["yq", "ys", "yz"], ["y"])]
+    model = graph_model(nodes, [value("x", [1, 3, 8, 8])], [value("y", [1, 4, 6, 6])],
+                        [*scalars, *zeros, w])
+    result = imported(tmp_path, model)
+    assert layers(result) == [{"type": "conv", "H": 8, "W": 8, "C": 3, "K": 4, "R": 3, "S": 3}]
+    assert result.folded == {"QuantizeLinear": 1, "DequantizeLinear": 1}
+
+
+def test_an_unknown_shape_after_a_data_dependent_operator(tmp_path: Path) -> None:
+    nodes = [helper.make_node("NonZero", ["x"], ["nz"]),
+             helper.make_node("Cast", ["nz"], ["f"], to=1),
+             helper.make_node("MatMul", ["f", "w"], ["y"])]
+    model = graph_model(nodes, [value("x", [4, 4])], [value("y", [2, "n"])], [weight("w", [8, 8])])
+    path = save(model, tmp_path / "m.onnx")
+    with pytest.raises(SpecError, match=r"unknown after ONNX shape inference: it depends on the data") as err:
+        import_onnx(path)
+    assert str(err.value).count("unknown after") == 1
+    with pytest.raises(SpecError, match=r"nothing|no operator"):  # only unsupported work remains
+        import_onnx(path, allow_unsupported=True)
+
+
+def test_external_weights_are_never_needed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+    import onnx
+    from onnx import numpy_helper
+
+    w = numpy_helper.from_array(np.zeros((16, 3, 3, 3), dtype=np.float32), "w")
+    model = graph_model([helper.make_node("Conv", ["x", "w"], ["y"])], [value("x", [1, 3, 8, 8])],
+                        [value("y", [1, 16, 6, 6])], [w])
+    folder = tmp_path / "net"
+    folder.mkdir()
+    onnx.save(model, str(folder / "e.onnx"), save_as_external_data=True, location="e.data", size_threshold=0)
+    monkeypatch.chdir(tmp_path)  # not the model's folder
+    assert import_onnx(folder / "e.onnx").macs == 16 * 36 * 27
+    (folder / "e.data").unlink()  # and not even there
+    result = import_onnx(folder / "e.onnx")
+    assert result.macs == 16 * 36 * 27 and result.params == 16 * 27

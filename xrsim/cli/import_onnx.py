@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -30,13 +31,30 @@ def add_import_command(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_import_onnx)
 
 
+NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+"""A model name: it becomes a file name (models/NAME.yaml), so no '/', '..' or leading dot."""
+
+
+def _check_flags(args: argparse.Namespace) -> None:
+    if args.name is not None and (not NAME.fullmatch(args.name) or ".." in args.name):
+        raise SpecError("--name", None, "a model name is letters, digits, '_', '-' and '.', not starting "
+                                        f"with '.', without '..' (it names a file); got {args.name!r}")
+    if args.output is not None and not args.output.endswith((".yaml", ".yml")):
+        raise SpecError("--output", None, f"a model spec is a .yaml file; got {args.output!r}")
+    names = [text.rpartition("=")[0] for text in args.input]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise SpecError("--input", None, f"given twice for {', '.join(twice)}")
+
+
 def cmd_import_onnx(args: argparse.Namespace) -> int:
     from xrsim.workload.onnx_import import import_onnx, model_yaml, parse_input_shape
 
     source = Path(args.onnx_file)
+    _check_flags(args)
     inputs = dict(parse_input_shape(text) for text in args.input)
     result = import_onnx(source, name=args.name, inputs=inputs, allow_unsupported=args.allow_unsupported)
-    out = Path(args.output) if args.output else Path("models") / f"{result.model.name}.yaml"
+    out = Path(args.output) if args.output is not None else Path("models") / f"{result.model.name}.yaml"
     if out.resolve() == source.resolve():
         raise SpecError(out, "--output", "is the ONNX file being imported")
     if out.is_dir():

@@ -122,6 +122,10 @@ def _by_model_names(spec: ScenarioSpec, path: Path
         if not is_file(file):
             raise SpecError(path, f"models[{i}].model", f"no such model file: {file}")
         model = load_model_file(file)
+        if model.name in loaded:
+            raise SpecError(path, f"models[{i}].model",
+                            f"{file} and {loaded[model.name][1]} are both called '{model.name}': rename "
+                            "one file (or import it with `import-onnx --name` and name the .yaml)")
         renames[use.model] = model.name
         loaded[model.name] = (model, file)
     if not renames:

@@ -23,8 +23,22 @@ import yaml
 from xrsim.errors import SpecError
 from xrsim.specio import validate_spec
 from xrsim.workload.model import Model
-from xrsim.workload.onnx_import.graph import FLOAT_TYPES, Graph, load_graph, parse_input_shape
-from xrsim.workload.onnx_import.operators import DATA_MOVEMENT, FOLDS_INTO, Unsupported, translate
+from xrsim.workload.onnx_import.graph import (
+    FLOAT_TYPES,
+    Graph,
+    UnknownShape,
+    load_graph,
+    node_label,
+    parse_input_shape,
+)
+from xrsim.workload.onnx_import.operators import (
+    DATA_MOVEMENT,
+    FOLDS_INTO,
+    NOT_WEIGHTS,
+    QUANTISATION,
+    Unsupported,
+    translate,
+)
 
 __all__ = ["ImportResult", "import_onnx", "load_onnx_model", "model_yaml", "parse_input_shape"]
 
@@ -68,33 +82,46 @@ def import_onnx(path: Path, name: str | None = None, inputs: Mapping[str, tuple[
     unsupported: Counter[str] = Counter()
     moved: Counter[str] = Counter()
     folded: Counter[str] = Counter()
+    weights: set[str] = set()
     names: set[str] = set()
     for index, node in enumerate(graph.nodes):
-        if node.op_type not in ("Shape", "Size") and _is_constant_node(graph, node):
-            continue  # computed once from constants (a weight made at run time, a shape)
+        if _is_constant_node(graph, node):
+            folded["constants"] += 1  # computed once (a weight made at run time, a shape)
+            continue
         if node.op_type in DATA_MOVEMENT:
+            _check_reshape(graph, node)
             moved[node.op_type] += 1
             continue
-        if node.op_type == "BatchNormalization" and _folds(graph, node):
+        if node.op_type in QUANTISATION or (node.op_type == "BatchNormalization" and _folds(graph, node)):
             folded[node.op_type] += 1
+            weights.update(node.input[1:] if node.op_type == "BatchNormalization" else ())
             continue
         try:
             layers.extend(translate(graph, node, _layer_name(node, index, names)))
         except Unsupported as exc:
             unsupported[exc.label] += 1
+            continue
+        except UnknownShape:
+            if not allow_unsupported:
+                raise
+            unsupported[f"{node.op_type} (shape unknown)"] += 1
+            continue
+        if node.op_type not in NOT_WEIGHTS:
+            weights.update(i for i in node.input if i)
     if unsupported and not allow_unsupported:
         listed = ", ".join(f"{op} ({n})" for op, n in sorted(unsupported.items()))
         raise SpecError(path, None, f"unsupported operators: {listed}; `python -m xrsim "
                                     "import-onnx --allow-unsupported` leaves them out")
     if not layers:
-        raise SpecError(path, None, "no operator of the graph computes anything xrsim models "
-                                    "(only data movement or constants)")
+        left = (" once the unsupported operators are left out" if unsupported else "")
+        raise SpecError(path, None, f"no operator of the graph computes anything xrsim models{left} "
+                                    "(only data movement or constants remain)")
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     data = {"name": name or model_name(path), "task": task,
             "source": source or f"{path.name} (sha256 {digest[:16]}), imported by xrsim import-onnx",
             "layers": layers}
     model = validate_spec(Model, data, path)
-    return ImportResult(model=model, params=_params(graph), unsupported=dict(unsupported),
+    return ImportResult(model=model, params=_params(graph, weights), unsupported=dict(unsupported),
                         data_movement=dict(moved), folded=dict(folded), sha256=digest)
 
 
@@ -120,12 +147,28 @@ def _layer_name(node: Any, index: int, taken: set[str]) -> str:
     return name
 
 
-def _params(graph: Graph) -> int:
-    """Elements of the floating-point constants the network's operators read: its weights,
-    biases and normalisation parameters (shapes and indices are integers and not counted)."""
-    read = {i for node in graph.nodes if not _is_constant_node(graph, node) for i in node.input if i}
+def _params(graph: Graph, read: set[str]) -> int:
+    """Elements of the floating-point constants read by the operators kept or folded: their
+    weights, biases and normalisation parameters (integer shapes and indices, and the
+    constants of operators left out, are not counted)."""
     return sum(math.prod(graph.shapes[t]) for t in read
                if graph.is_constant(t) and t in graph.shapes and graph.dtypes.get(t) in FLOAT_TYPES)
+
+
+def _check_reshape(graph: Graph, node: Any) -> None:
+    """A Reshape to a fixed shape that does not hold its input: the graph was exported for
+    another input size (a classifier's flatten), and --input changed it; its counts would
+    be wrong, so it is refused."""
+    if node.op_type != "Reshape":
+        return
+    source, out = node.input[0], node.output[0]
+    if source in graph.shapes and out in graph.shapes:
+        given, made = math.prod(graph.shapes[source]), math.prod(graph.shapes[out])
+        if given != made:
+            raise SpecError(graph.path, node_label(node),
+                            f"reshapes {given:,} elements into a fixed shape "
+                            f"{list(graph.shapes[out])} of {made:,}: the graph was exported for "
+                            "another input shape, which --input cannot change")
 
 
 def model_yaml(result: ImportResult, header: str) -> str:

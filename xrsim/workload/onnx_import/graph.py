@@ -16,8 +16,9 @@ from typing import Any
 
 from xrsim.errors import SpecError
 
-CONSTANT_OPS = frozenset({"Constant", "ConstantOfShape"})
-"""Operators that make a tensor from nothing the network is given: weights, shapes."""
+CONSTANT_OPS = frozenset({"Constant", "ConstantOfShape", "Shape", "Size"})
+"""Operators whose outputs are known before the network runs: weights made from nothing,
+and (the input shapes being static) shapes and sizes."""
 
 FLOAT_TYPES = frozenset({1, 10, 11, 16})
 """ONNX element types that hold weights: float32, float16, double, bfloat16."""
@@ -28,8 +29,8 @@ def onnx_module() -> Any:
     try:
         import onnx
     except ImportError:
-        raise SpecError(None, None, "importing ONNX needs the 'onnx' package: "
-                                    "pip install 'xrsim[onnx]'") from None
+        raise SpecError(None, None, "importing ONNX needs the 'onnx' package: pip install -e "
+                                    "'.[onnx]' in a checkout of xrsim, or pip install onnx") from None
     return onnx
 
 
@@ -44,6 +45,10 @@ def parse_input_shape(text: str) -> tuple[str, tuple[int, ...]]:
         raise SpecError("--input", None, f"expected NAME=DxDx... with positive sizes "
                                          f"(e.g. input=1x3x224x224), got {text!r}")
     return name, shape
+
+
+class UnknownShape(SpecError):
+    """A shape the importer needs that shape inference could not give (it depends on data)."""
 
 
 @dataclass(frozen=True)
@@ -61,12 +66,12 @@ class Graph:
     outputs: frozenset[str]
 
     def shape(self, tensor: str, node: Any) -> tuple[int, ...]:
-        """The tensor's static shape, or a SpecError naming the node that needs it."""
+        """The tensor's static shape, or UnknownShape naming the node that needs it."""
         if tensor not in self.shapes:
-            raise SpecError(self.path, node_label(node),
-                            f"the shape of tensor '{tensor}' is unknown after ONNX shape inference "
-                            "(a dynamic dimension? fix the graph's inputs with "
-                            "`import-onnx --input NAME=DxDx...`)")
+            raise UnknownShape(self.path, node_label(node),
+                               f"the shape of tensor '{tensor}' is unknown after ONNX shape inference: "
+                               "it depends on the data (after an operator such as NonMaxSuppression "
+                               "or NonZero), which xrsim cannot cost")
         return self.shapes[tensor]
 
     def numel(self, tensor: str, node: Any) -> int:
@@ -97,10 +102,9 @@ def load_graph(path: Path, inputs: Mapping[str, tuple[int, ...]] = {}) -> Graph:
         raise SpecError(path, None, "not an ONNX model with a graph (no nodes): truncated, "
                                     "or not an .onnx file")
     try:
-        onnx.checker.check_model(model)
+        onnx.checker.check_model(_without_external_data(onnx, model))
     except Exception as exc:  # onnx.checker.ValidationError, or a protobuf error
-        raise SpecError(path, None, f"not a valid ONNX model (truncated or corrupt?): "
-                                    f"{_first_line(exc)}") from None
+        raise SpecError(path, None, f"not a valid ONNX model: {_first_line(exc)}") from None
     initializers = {t.name for t in model.graph.initializer}
     runtime_inputs = [i for i in model.graph.input if i.name not in initializers]
     _fix_inputs(path, runtime_inputs, inputs)
@@ -131,6 +135,25 @@ def load_graph(path: Path, inputs: Mapping[str, tuple[int, ...]] = {}) -> Graph:
                  outputs=frozenset(o.name for o in graph.output))
 
 
+def _without_external_data(onnx: Any, model: Any) -> Any:
+    """The model for the checker, its externally stored weights declared as graph inputs of
+    the same type and shape: the checker would otherwise look for their data files, which
+    the importer never reads (and which may be elsewhere, or absent)."""
+    external = [t for t in model.graph.initializer if t.data_location == onnx.TensorProto.EXTERNAL]
+    if not external:
+        return model
+    copy = onnx.ModelProto()
+    copy.CopyFrom(model)
+    names = {t.name for t in external}
+    kept = [t for t in copy.graph.initializer if t.name not in names]
+    del copy.graph.initializer[:]
+    copy.graph.initializer.extend(kept)
+    declared = {i.name for i in copy.graph.input}
+    copy.graph.input.extend(onnx.helper.make_tensor_value_info(t.name, t.data_type, list(t.dims))
+                            for t in external if t.name not in declared)
+    return copy
+
+
 def _first_line(exc: Exception) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
@@ -138,12 +161,13 @@ def _first_line(exc: Exception) -> str:
 
 def _fix_inputs(path: Path, runtime_inputs: list[Any], given: Mapping[str, tuple[int, ...]]) -> None:
     """Set the shapes given by --input; refuse a name the graph lacks, a rank that differs,
-    and an input left with a dynamic dimension."""
+    and inputs left with a dynamic dimension (all of them named at once)."""
     names = [i.name for i in runtime_inputs]
     for name in given:
         if name not in names:
             raise SpecError(path, f"--input {name}", f"the graph has no input '{name}' "
                                                      f"(its inputs: {', '.join(names) or 'none'})")
+    dynamic: list[str] = []
     for info in runtime_inputs:
         dims = info.type.tensor_type.shape.dim
         if info.name in given:
@@ -155,14 +179,15 @@ def _fix_inputs(path: Path, runtime_inputs: list[Any], given: Mapping[str, tuple
                 dim.Clear()
                 dim.dim_value = size
             continue
-        dynamic = [i for i, d in enumerate(dims) if not d.HasField("dim_value") or d.dim_value < 1]
-        if dynamic:
-            example = "x".join(str(d.dim_value) if d.HasField("dim_value") and d.dim_value > 0 else "1"
-                               for d in dims)
-            which = ", ".join(f"{i} ({dims[i].dim_param or '?'})" for i in dynamic)
-            raise SpecError(path, f"input '{info.name}'",
-                            f"dimension {which} is dynamic; fix it with `python -m xrsim import-onnx "
-                            f"--input {info.name}={example}`")
+        fixed = [d.HasField("dim_value") and d.dim_value > 0 for d in dims]
+        if not all(fixed):
+            sizes = [str(d.dim_value) if ok else ("1" if i == 0 else f"<{d.dim_param or 'size'}>")
+                     for i, (d, ok) in enumerate(zip(dims, fixed, strict=True))]
+            dynamic.append(f"{info.name}={'x'.join(sizes)}")
+    if dynamic:
+        flags = " ".join(f"--input {d}" for d in dynamic)
+        raise SpecError(path, None, f"dynamic input dimension(s): give every size with "
+                                    f"`python -m xrsim import-onnx {path} {flags}`")
 
 
 def _constants(nodes: tuple[Any, ...], initializers: set[str]) -> frozenset[str]:

@@ -20,12 +20,23 @@ Translator = Callable[[Graph, Any, str], list[LayerDict]]
 
 DATA_MOVEMENT = frozenset({
     "Concat", "Reshape", "Transpose", "Flatten", "Squeeze", "Unsqueeze", "Identity", "Dropout",
-    "Split", "Slice", "Gather", "Pad", "Expand", "Tile", "Cast", "DepthToSpace", "SpaceToDepth",
-    "Shape", "Size", "Constant", "ConstantOfShape", "CastLike",
+    "Split", "Slice", "Gather", "Pad", "Expand", "Tile", "Cast", "CastLike", "DepthToSpace",
+    "SpaceToDepth",
 })
 """No arithmetic: views, copies and re-layouts. Zero MACs; they become no layer (an
 accelerator writes a concatenation's parts in place; the analytical model has no term for
 an on-chip re-layout)."""
+
+QUANTISATION = frozenset({"QuantizeLinear", "DequantizeLinear"})
+"""A quantised (QDQ) model's markers: an int8 datapath (re)quantises in its output stage,
+so they are folded, like a batch norm into its convolution."""
+
+WEIGHT_INPUT = {"QLinearConv": 3, "QLinearMatMul": 3}
+"""Where the second operand (a convolution's weights, a matmul's B) is, if not input 1:
+the quantised forms put scales and zero points between."""
+
+NOT_WEIGHTS = frozenset({"Resize", "Upsample", "Clip", "Pad"})
+"""Operators whose constant inputs are scales, bounds or sizes, not parameters."""
 
 ELEMENTWISE_OPS: dict[str, int] = {
     # one vector operation per output element
@@ -107,8 +118,8 @@ def _window(node: Any, kernel: tuple[int, int], spatial_dims: int) -> tuple[list
     strides = list(attr(node, "strides", None) or [1] * spatial_dims)
     dilations = list(attr(node, "dilations", None) or [1] * spatial_dims)
     pads = list(attr(node, "pads", None) or [0] * (2 * spatial_dims))
-    if spatial_dims == 1:
-        strides, dilations, pads = [strides[0], 1], [dilations[0], 1], [pads[0], 0, pads[1], 0]
+    if spatial_dims == 1:  # W = S = 1: one output across, whatever the stride
+        strides, dilations, pads = [strides[0]] * 2, [dilations[0], 1], [pads[0], 0, pads[1], 0]
     return strides, pads, dilations
 
 
@@ -145,7 +156,7 @@ def _fit_window(layer: LayerDict) -> LayerDict:
 
 def conv(graph: Graph, node: Any, name: str) -> list[LayerDict]:
     n, c, h, w = _spatial(graph, node, node.input[0])
-    weight = graph.shape(node.input[1], node)
+    weight = graph.shape(node.input[WEIGHT_INPUT.get(node.op_type, 1)], node)
     _, k, p, q = _spatial(graph, node, node.output[0])
     groups = int(attr(node, "group", 1))
     r, s = weight[2], (weight[3] if len(weight) == 4 else 1)
@@ -201,15 +212,16 @@ def gemm(graph: Graph, node: Any, name: str) -> list[LayerDict]:
 
 
 def matmul(graph: Graph, node: Any, name: str) -> list[LayerDict]:
+    b_input = node.input[WEIGHT_INPUT.get(node.op_type, 1)]
     a = graph.shape(node.input[0], node)
-    b = graph.shape(node.input[1], node)
+    b = graph.shape(b_input, node)
     out = graph.shape(node.output[0], node)
     k = a[-1]
     m = a[-2] if len(a) >= 2 else 1
     n = b[-1] if len(b) >= 2 else 1
     batch_dims = out[:-2] if len(a) >= 2 and len(b) >= 2 else out[:-1]
     return [_matmul_layer(name, m, n, k, tuple(batch_dims), graph.is_constant(node.input[0]),
-                          graph.is_constant(node.input[1]))]
+                          graph.is_constant(b_input))]
 
 
 def pool(graph: Graph, node: Any, name: str) -> list[LayerDict]:
@@ -275,9 +287,13 @@ def recurrent(graph: Graph, node: Any, name: str) -> list[LayerDict]:
 
 TRANSLATORS: dict[str, Translator] = {
     "Conv": conv,
+    "ConvInteger": conv,
+    "QLinearConv": conv,
     "ConvTranspose": conv_transpose,
     "Gemm": gemm,
     "MatMul": matmul,
+    "MatMulInteger": matmul,
+    "QLinearMatMul": matmul,
     "MaxPool": pool,
     "AveragePool": pool,
     "LpPool": pool,
@@ -287,7 +303,7 @@ TRANSLATORS: dict[str, Translator] = {
 }
 """Every operator that becomes layers, by ONNX op type."""
 
-FOLDS_INTO = frozenset({"Conv", "ConvTranspose", "Gemm"})
+FOLDS_INTO = frozenset({"Conv", "ConvInteger", "QLinearConv", "ConvTranspose", "Gemm"})
 """Producers a following BatchNormalization is folded into (its scale and shift become the
 weights' and the bias's)."""
 
@@ -299,6 +315,8 @@ def translate(graph: Graph, node: Any, name: str) -> list[LayerDict]:
         raise Unsupported(node.op_type)
     try:
         return translator(graph, node, name)
+    except SpecError:
+        raise
     except (IndexError, TypeError, ValueError, ZeroDivisionError) as exc:
         raise SpecError(graph.path, node_label(node), f"cannot read its shapes or attributes ({exc})") \
             from None
