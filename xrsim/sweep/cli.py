@@ -17,7 +17,7 @@ from xrsim.arguments import ArgumentParser
 from xrsim.errors import SpecError
 from xrsim.sweep.executors import EXECUTORS, default_workers, open_executor
 from xrsim.sweep.plan import Sweep
-from xrsim.sweep.runner import SweepOutcome, execute, load_sweep
+from xrsim.sweep.runner import SweepOutcome, execute, load_sweep, read_spec
 from xrsim.sweep.store import ResultsLog, best_configurations
 
 EXIT_OK, EXIT_FAILED_RUNS, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -106,6 +106,11 @@ def report(outcome: SweepOutcome, quiet: bool, as_json: bool) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        spec, source = read_spec(args.spec)
+        if spec.search is not None:
+            from xrsim.sweep.search_cli import search_main
+
+            return search_main(spec, source, args)
         if args.dry_run:
             return dry_run(*load_sweep(args.spec, args.out), as_json=args.json)
         with open_executor(args.executor, args.workers, args.dask_address) as (executor, workers):

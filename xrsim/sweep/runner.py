@@ -29,7 +29,7 @@ from xrsim.sweep.worker import preload, run_chunk
 MAX_CHUNK = 32
 CHUNK_S = 0.25
 IN_FLIGHT_PER_WORKER = 3
-PACKAGES = ("xrsim", "simpy", "numpy", "networkx", "pydantic", "PyYAML", "dask", "distributed")
+PACKAGES = ("xrsim", "simpy", "numpy", "networkx", "pydantic", "PyYAML", "dask", "distributed", "optuna")
 
 
 @dataclass

@@ -22,7 +22,7 @@ import numpy as np
 from pydantic import AfterValidator, BaseModel, Field, StrictInt
 
 from xrsim.specio import SPEC_CONFIG
-from xrsim.sweep.store import METRIC_COLUMNS
+from xrsim.sweep import store
 
 ALGORITHMS = ("nsga2", "tpe", "random")
 AGGREGATES: dict[str, Any] = {"mean": np.mean, "median": np.median, "min": np.min, "max": np.max,
@@ -84,8 +84,9 @@ def _measure(match: re.Match[str]) -> Measure:
     aggregate, metric = (match["agg"], match["inner"]) if match["bare"] is None else ("mean", match["bare"])
     if aggregate not in AGGREGATES:
         raise ValueError(f"unknown aggregate '{aggregate}'; known: {', '.join(AGGREGATES)}")
-    if metric not in METRIC_COLUMNS:
-        raise ValueError(f"unknown metric '{metric}'; a sweep row's metrics: {', '.join(METRIC_COLUMNS)}")
+    if metric not in store.METRIC_COLUMNS:  # looked up now: the columns grow with the rows
+        known = ", ".join(store.METRIC_COLUMNS)
+        raise ValueError(f"unknown metric '{metric}'; a sweep row's metrics: {known}")
     return Measure(aggregate, metric)
 
 
