@@ -285,3 +285,27 @@ def test_dry_run_describes_the_space(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 def test_the_worked_example_plans() -> None:
     assert main([str(ROOT / "experiments" / "search" / "sweep.yaml"), "--dry-run"]) == 0
+
+
+def test_a_design_the_generator_refuses_is_a_failed_trial(tmp_path: Path) -> None:
+    """A budget whose share has no array within 4:1 (an odd count split in two) fails its
+    trial, with the reason; the search goes on and the front holds only designs that ran."""
+    spec = spec_with(algorithm="nsga2", trials=24, space={"generate": {
+        **SPACE, "pe_budget": {"low": 1000, "high": 1100}, "split": ["dual", "single"]}})
+    outcome = run_search(spec, out=tmp_path / "out", executor="serial")
+    trials = read_csv(tmp_path / "out" / "trials.csv")
+    failed = [t for t in trials if t["state"] == "failed"]
+    assert failed and all("PEs" in t["error"] for t in failed), failed
+    assert len(trials) == 24 and len(failed) < 24 and outcome.front
+    assert {t.number for t in outcome.front} <= {int(t["trial"]) for t in trials if t["state"] == "complete"}
+
+
+def test_dask_runs_a_search_as_the_pool_does(tmp_path: Path) -> None:
+    """Dask workers load each trial's generated design from its file, and tell the same values."""
+    from xrsim.sweep.executors import open_executor
+
+    spec = spec_with(trials=16)
+    run_search(spec, out=tmp_path / "serial", executor="serial")
+    with open_executor("dask", workers=2) as (executor, count):
+        run_search(spec, out=tmp_path / "dask", executor=executor, workers=count)
+    assert outputs(tmp_path / "dask") == outputs(tmp_path / "serial")
