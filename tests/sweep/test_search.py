@@ -189,7 +189,7 @@ def test_constraints_keep_infeasible_designs_off_the_front(tmp_path: Path, algor
 def test_set_paths_and_designs_as_the_space(tmp_path: Path) -> None:
     """Built-in designs as choices and set paths as ranges; the rows carry the values and
     their commands repeat the runs."""
-    spec = {"name": "s", "designs": ["xrbench-4k-A", "xrbench-8k-J"], "scenarios": ["vr_gaming"],
+    spec = {"name": "s", "designs": ["xrbench-4k-A", "xrbench-8k-[JM]"], "scenarios": ["vr_gaming"],
             "seeds": 2, "duration_s": 0.2,
             "search": {"algorithm": "random", "trials": 6, "batch": 3,
                        "objectives": ["median(score) max", "max(energy_per_frame_j) min"],
@@ -198,7 +198,9 @@ def test_set_paths_and_designs_as_the_space(tmp_path: Path) -> None:
     outcome = run_search(spec, out=tmp_path / "out", executor="serial")
     assert len(outcome.trials) == 6 and all(t.values is not None for t in outcome.trials)
     rows = read_csv(tmp_path / "out" / "runs.csv")
-    assert len(rows) == 12 and {r["design"] for r in rows} <= {"xrbench-4k-A", "xrbench-8k-J"}
+    assert len(rows) == 12 and {r["design"] for r in rows} <= {"xrbench-4k-A", "xrbench-8k-J", "xrbench-8k-M"}
+    # A glob's designs are choices of their own: a trial is one design, on 1 scenario x 2 seeds.
+    assert all(len({r.labels["design"] for r in t.runs}) == 1 and len(t.runs) == 2 for t in outcome.trials)
     assert all(8 <= float(r["set.dram.bandwidth_gb_per_s"]) <= 128 for r in rows)
     assert all(f"--set dram.bandwidth_gb_per_s={r['set.dram.bandwidth_gb_per_s']}" in r["command"]
                for r in rows)
@@ -309,3 +311,41 @@ def test_dask_runs_a_search_as_the_pool_does(tmp_path: Path) -> None:
     with open_executor("dask", workers=2) as (executor, count):
         run_search(spec, out=tmp_path / "dask", executor=executor, workers=count)
     assert outputs(tmp_path / "dask") == outputs(tmp_path / "serial")
+
+
+class LoseATask(Executor):
+    """Runs serially, but the ``which``-th task's future fails, as a task lost with its
+    worker does on a Dask cluster."""
+
+    def __init__(self, which: int) -> None:
+        self.count = 0
+        self.which = which
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        self.count += 1
+        if self.count != self.which:
+            return SerialExecutor().submit(fn, *args, **kwargs)
+        future: Future[Any] = Future()
+        future.set_exception(OSError("connection to the worker lost"))
+        return future
+
+
+def test_a_run_lost_with_its_worker_stops_the_search_untold(tmp_path: Path) -> None:
+    """Its batch is not told (a lost run says nothing of the design); the next start
+    reruns it and ends as an uninterrupted search does."""
+    spec = spec_with(trials=24)
+    run_search(spec, out=tmp_path / "whole", executor="serial")
+    lost = run_search(spec, out=tmp_path / "lost", executor=LoseATask(12), workers=1)
+    assert lost.sweep_outcome.broken and "connection to the worker lost" in lost.sweep_outcome.broken
+    assert len(lost.trials) == 8  # the first batch; the second lost a run
+    run_search(spec, out=tmp_path / "lost", executor="serial")
+    assert outputs(tmp_path / "lost") == outputs(tmp_path / "whole")
+
+
+def test_json_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(spec_with(trials=8)), encoding="utf-8")
+    assert main([str(path), "--out", str(tmp_path / "out"), "--executor", "serial", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["trials"] == summary["complete"] == 8 and summary["pareto"]
+    assert set(summary["pareto"][0]) == {"trial", "design", "mean(score)", "mean(total_pes)"}

@@ -129,7 +129,7 @@ def _glob(pattern: Path) -> Iterator[Path]:
     return anchor.glob(str(pattern.relative_to(anchor)))
 
 
-def _designs(spec: _SweepBase, base: Path, out: Path, source: Path | None
+def design_entries(spec: _SweepBase, base: Path, out: Path, source: Path | None
              ) -> tuple[list[Entry], list[HardwareSystem]]:
     entries: list[Entry] = []
     generated: list[HardwareSystem] = []
@@ -316,7 +316,7 @@ def plan_sweep(spec: _SweepBase, *, source: Path | None, out: Path, designs: lis
     base = source.parent if source is not None else Path.cwd()
     generated: list[HardwareSystem] = []
     if designs is None:
-        designs, generated = _designs(spec, base, out, source)
+        designs, generated = design_entries(spec, base, out, source)
     if scenarios is None:
         scenarios = scenario_entries(spec, base, source)
     seeds = _seeds(spec, source)

@@ -27,6 +27,8 @@ from xrsim.sweep.store import ResultsLog, folder_lock, read_manifest, runs_csv, 
 from xrsim.sweep.worker import preload, run_chunk
 
 MAX_CHUNK = 32
+WORKER_FAILED = "worker failed:"
+"""How a run lost with its worker (a crash, a Dask task that errored) is recorded."""
 CHUNK_S = 0.25
 IN_FLIGHT_PER_WORKER = 3
 PACKAGES = ("xrsim", "simpy", "numpy", "networkx", "pydantic", "PyYAML", "dask", "distributed", "optuna")
@@ -280,7 +282,7 @@ def dispatch(runs: Sequence[PlannedRun], executor: Executor, workers: int,
                     if isinstance(exc, BrokenExecutor):
                         broken = _one_line(exc)
                     results = [{"key": r.point.key, "status": "failed", "wall_s": 0.0,
-                                "error": f"worker failed: {_one_line(exc)}"} for r in chunk]
+                                "error": f"{WORKER_FAILED} {_one_line(exc)}"} for r in chunk]
                 chunker.measured(results)
                 record(results)
     except KeyboardInterrupt:

@@ -43,8 +43,17 @@ from xrsim.sweep.generate import (
     pe_shares,
     split_fractions,
 )
-from xrsim.sweep.plan import Entry, PlannedRun, Sweep, plan_sweep, scenario_entries, shown_path
+from xrsim.sweep.plan import (
+    Entry,
+    PlannedRun,
+    Sweep,
+    design_entries,
+    plan_sweep,
+    scenario_entries,
+    shown_path,
+)
 from xrsim.sweep.runner import (
+    WORKER_FAILED,
     SpecInput,
     SweepOutcome,
     _manifest,
@@ -53,6 +62,7 @@ from xrsim.sweep.runner import (
     dispatch,
     out_folder,
     read_spec,
+    varying_axes,
     write_outputs,
 )
 from xrsim.sweep.search_spec import Constraint, Objective, SearchSpec
@@ -188,11 +198,14 @@ class Search:
         self.fixed_set: dict[str, Any] = {}
         self.dataflow_positions = 0
         self.dataflow_choices: list[str] = []
-        self.design_refs: list[str] = list(spec.designs)  # type: ignore[arg-type]
+        base = source.parent if source is not None else Path.cwd()
+        self.design_choices: dict[str, Entry] = {}
         if self.search.space.generate is not None:
             self._generate_space(dict(self.search.space.generate))
-        elif len(self.design_refs) > 1:
-            self.dimensions.append(Dimension(DESIGN_DIM, choices=tuple(self.design_refs)))
+        else:  # names, globs and paths, each design found a choice
+            self.design_choices = {e.label: e for e in design_entries(spec, base, out, source)[0]}
+            if len(self.design_choices) > 1:
+                self.dimensions.append(Dimension(DESIGN_DIM, choices=tuple(self.design_choices)))
         for path, value in self.search.space.set.items():
             dimension = _axis(value, f"set.{path}", f"search.space.set.{path}", source)
             if dimension is None:
@@ -202,7 +215,6 @@ class Search:
         if not self.dimensions:
             raise SpecError(source, "search.space", "the space is empty: give at least one list of choices "
                                                     "or a range {low, high} to search over")
-        base = source.parent if source is not None else Path.cwd()
         self.scenarios = scenario_entries(spec, base, source)
         self._plans: dict[str, tuple[Sweep | None, HardwareSystem | None, str | None]] = {}
         probe = self.evaluate(-1, {d.name: d.first() for d in self.dimensions}, strict=True)
@@ -314,9 +326,10 @@ class Search:
 
     def _plan(self, point: dict[str, Any], overrides: dict[str, Any], strict: bool
               ) -> tuple[Sweep | None, HardwareSystem | None, str | None]:
-        designs: list[Entry] | None = None
-        refs = self.design_refs[:1]
-        if self.search.space.generate is not None:
+        if self.search.space.generate is None:
+            label = point.get(DESIGN_DIM, next(iter(self.design_choices)))
+            designs = [self.design_choices[label]]
+        else:
             try:
                 system = self._generated(point)
             except SpecError as exc:
@@ -325,11 +338,8 @@ class Search:
                 return None, None, str(exc)
             path = (self.out / "designs" / f"{system.name}.yaml").resolve()
             designs = [Entry(system.name, str(path), shown_path(path), system)]
-            refs = [str(path)]
-        elif DESIGN_DIM in point:
-            refs = [point[DESIGN_DIM]]
         trial_spec = self.spec.model_copy(update={
-            "designs": refs, "search": None,
+            "designs": [designs[0].ref], "search": None,
             "set": {p: [v] if isinstance(v, list) else v for p, v in overrides.items()}})
         try:
             sweep = plan_sweep(trial_spec, source=self.source, out=self.out, designs=designs,
@@ -337,7 +347,7 @@ class Search:
         except UnknownOverride as exc:
             raise SpecError(self.source, f"search.space.{exc.field}", exc.message) from None
         except SpecError as exc:
-            if strict or exc.field is not None:
+            if strict:
                 raise
             return None, None, str(exc)
         return sweep, next(iter(sweep.systems.values()), None), None
@@ -489,8 +499,13 @@ def _execute(search: Search, executor: Executor, workers: int,
                 record([{"key": r.point.key, "status": "failed", "error": r.error, "wall_s": 0.0}
                         for r in doomed])
             outcome.broken = dispatch([r for r in todo if r.error is None], executor, workers, record)
+            lost = [latest[r.point.key]["error"] for r in todo
+                    if str(latest.get(r.point.key, {}).get("error", "")).startswith(WORKER_FAILED)]
+            outcome.broken = outcome.broken or (lost[0] if lost else None)
             if outcome.broken:
-                break  # the batch is not told: the next invocation replays it
+                # Not told: a run lost with its worker says nothing of the design, and
+                # telling it would steer the sampler by accident. The next start replays it.
+                break
             for optuna_trial, trial in zip(asked, batch, strict=True):
                 search.measure(trial, latest)
                 if trial.values is None:
@@ -511,7 +526,7 @@ def _execute(search: Search, executor: Executor, workers: int,
         combined.axes = list(dict.fromkeys(a for t in trials if t.sweep is not None for a in t.sweep.axes))
         combined.designs = list({t.sweep.designs[0].label: t.sweep.designs[0]
                                  for t in trials if t.sweep is not None}.values())
-        outcome.varying = combined.axes
+        outcome.varying = varying_axes(combined)
         write_outputs(outcome)
         front = pareto_front(search, trials)
         write_atomic(search.out / "trials.csv", trials_csv(search, trials))
