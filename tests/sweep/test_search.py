@@ -247,6 +247,7 @@ BAD = [
      "search.space.set.dram.bandwidth_gb_per_s: an empty list of choices"),
     ({"space": {}}, "designs: give at least one design"),
     ({"sampler": "tpe"}, "search.sampler: unknown field"),
+    ({"population_size": 8}, "search.population_size: applies to algorithm nsga2 only"),
 ]
 
 

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import AfterValidator, BaseModel, Field, StrictInt
+from pydantic import AfterValidator, BaseModel, Field, StrictInt, model_validator
 
-from xrsim.specio import SPEC_CONFIG
+from xrsim.specio import SPEC_CONFIG, field_error
 from xrsim.sweep import store
 
 ALGORITHMS = ("nsga2", "tpe", "random")
@@ -147,6 +147,13 @@ class SearchSpec(BaseModel):
     objectives: list[ObjectiveText] = Field(min_length=1)
     constraints: list[ConstraintText] = Field(default_factory=list)
     space: SpaceSpec
+
+    @model_validator(mode="after")
+    def _population_for_nsga2(self) -> SearchSpec:
+        if self.population_size is not None and self.algorithm != "nsga2":
+            raise field_error("SearchSpec", "population_size", "applies to algorithm nsga2 only",
+                              self.population_size)
+        return self
 
     def parsed_objectives(self) -> list[Objective]:
         return [parse_objective(t) for t in self.objectives]
