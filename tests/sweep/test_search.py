@@ -247,6 +247,8 @@ BAD = [
      "search.space.set.dram.bandwidth_gb_per_s: an empty list of choices"),
     ({"space": {}}, "designs: give at least one design"),
     ({"sampler": "tpe"}, "search.sampler: unknown field"),
+    ({"space": {"generate": {**SPACE, "pe_multiple": [64, 128]}}},
+     "search.space.generate.pe_multiple: takes one value"),
     ({"population_size": 8}, "search.population_size: applies to algorithm nsga2 only"),
 ]
 

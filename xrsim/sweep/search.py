@@ -75,6 +75,9 @@ if TYPE_CHECKING:
 
 RANGE_KEYS = frozenset({"low", "high", "step", "log"})
 DESIGN_DIM = "design"
+SEARCHABLE = ("pe_budget", "split", "dataflows", *HARDWARE_KEYS)
+"""The generator's keys a search chooses (its axes); pe_multiple, max_aspect, name_prefix and
+dataflow_choices take one value."""
 
 
 def _is_number(value: object) -> bool:
@@ -250,6 +253,9 @@ class Search:
             one = key == "split" and isinstance(value, list) and all(_is_number(v) for v in value)
             one = one or key == "dataflow_choices"
             dimension = None if one else _axis(value, name, where, source)
+            if dimension is not None and key not in SEARCHABLE:
+                raise SpecError(source, where, "takes one value: it shapes how designs are generated; "
+                                               f"search over {', '.join(SEARCHABLE)}")
             if dimension is None:
                 self.fixed_generate[key] = grid[key] = value
             else:
@@ -305,6 +311,8 @@ class Search:
                     flows[i] = flow
             data["dataflows"] = [flows]
         system = generate_designs(load_generate_spec(data, self.source, prefix), self.source)[0]
+        # The generator's name has the budget, split and dataflows; a tag for each searched
+        # hardware key makes it the design's own (the other keys take one value).
         searched = [k.removeprefix("generate.") for k in point if k.startswith("generate.")]
         tags = [_value_label(k, data[k]) for k in HARDWARE_KEYS if k in searched]
         return system.model_copy(update={"name": "-".join([system.name, *tags])})
