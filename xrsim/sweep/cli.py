@@ -27,9 +27,10 @@ SHOWN_IN_DRY_RUN = 5
 def build_parser() -> argparse.ArgumentParser:
     parser = ArgumentParser(
         prog="python -m xrsim.sweep",
-        description="Run every (design, scenario, option, seed) of an experiment spec and tabulate the "
-                    "results. Runs already in the output folder are skipped, so a killed sweep resumes "
-                    "where it stopped. The spec's keys are in docs/sweep.md.")
+        description="Run every (design, scenario, option, seed) of an experiment spec, or the trials of "
+                    "its search: block, and tabulate the results. Runs already in the output folder are "
+                    "skipped, so a killed sweep or search resumes where it stopped. The spec's keys are "
+                    "in docs/sweep.md.")
     parser.add_argument("spec", help="the experiment spec (YAML)")
     parser.add_argument("--out", metavar="DIR", help="results folder (default: out/<spec name>)")
     parser.add_argument("--executor", choices=EXECUTORS, default="process",
