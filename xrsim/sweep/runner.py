@@ -58,6 +58,30 @@ SpecInput = _SweepBase | Mapping[str, Any] | str | Path
 """A sweep spec as a file, a mapping or a loaded spec."""
 
 
+def recorder(log: ResultsLog, latest: dict[str, dict[str, Any]], by_key: dict[str, PlannedRun],
+             outcome: SweepOutcome, progress: Callable[[int], None] | None = None
+             ) -> Callable[[list[dict[str, Any]]], None]:
+    """What a sweep and a search do with each batch of results: rows labelled with their
+    run's axes and command, appended to the log, counted, and remembered as the latest."""
+
+    def record(results: list[dict[str, Any]]) -> None:
+        rows = []
+        for result in results:
+            run = by_key[result["key"]]
+            rows.append({"key": result["key"], "status": result["status"], **run.labels,
+                         **{k: v for k, v in result.items() if k not in ("key", "status")},
+                         "command": run.command})
+            outcome.done += 1
+            outcome.failed += result["status"] != "ok"
+        log.append(rows)
+        for row in rows:
+            latest[row["key"]] = row
+        if progress is not None:
+            progress(len(rows))
+
+    return record
+
+
 def read_spec(spec_or_path: SpecInput) -> tuple[_SweepBase, Path | None]:
     """The spec, and the file it came from (None for a mapping or a spec)."""
     if isinstance(spec_or_path, (str, Path)):
@@ -215,20 +239,7 @@ def _execute(sweep: Sweep, out: Path, executor: Executor, workers: int,
     if progress is not None and outcome.skipped:
         progress(outcome.skipped)
 
-    def record(results: list[dict[str, Any]]) -> None:
-        rows = []
-        for result in results:
-            run = by_key[result["key"]]
-            rows.append({"key": result["key"], "status": result["status"], **run.labels,
-                         **{k: v for k, v in result.items() if k not in ("key", "status")},
-                         "command": run.command})
-            outcome.done += 1
-            outcome.failed += result["status"] != "ok"
-        log.append(rows)
-        for row in rows:
-            latest[row["key"]] = row
-        if progress is not None:
-            progress(len(rows))
+    record = recorder(log, latest, by_key, outcome, progress)
 
     doomed = [r for r in todo if r.error is not None]
     if doomed:

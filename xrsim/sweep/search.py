@@ -62,6 +62,7 @@ from xrsim.sweep.runner import (
     dispatch,
     out_folder,
     read_spec,
+    recorder,
     varying_axes,
     write_outputs,
 )
@@ -466,20 +467,8 @@ def _execute(search: Search, executor: Executor, workers: int,
     planned_keys: set[str] = set()
     designs_written: set[str] = set()
 
-    def record(results: list[dict[str, Any]]) -> None:
-        rows = []
-        for result in results:
-            run = by_key[result["key"]]
-            rows.append({"key": result["key"], "status": result["status"], **run.labels,
-                         **{k: v for k, v in result.items() if k not in ("key", "status")},
-                         "command": run.command})
-            outcome.done += 1
-            outcome.failed += result["status"] != "ok"
-        log.append(rows)
-        for row in rows:
-            latest[row["key"]] = row
-
     by_key: dict[str, PlannedRun] = {}
+    record = recorder(log, latest, by_key, outcome)
     try:
         while len(trials) < search.search.trials and not outcome.broken:
             count = min(search.search.batch, search.search.trials - len(trials))
