@@ -61,3 +61,29 @@ def test_a_missing_folder_raises_and_creates_nothing(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError), atomic_write(tmp_path / "no" / "x.csv") as handle:
         handle.write("x")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_symbolic_link_keeps_pointing_at_its_replaced_target(tmp_path: Path) -> None:
+    target = tmp_path / "target.yaml"
+    target.write_text("old")
+    link = tmp_path / "link.yaml"
+    link.symlink_to(target)
+    with atomic_write(link) as handle:
+        handle.write("new")
+    assert link.is_symlink() and target.read_text() == "new"
+
+
+def test_a_pipe_or_device_is_written_not_replaced(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # a reader, so opening to write does not block
+    try:
+        with atomic_write(fifo) as handle:
+            handle.write("through")
+        assert os.read(reader, 100) == b"through"
+    finally:
+        os.close(reader)
+    assert fifo.is_fifo()
+    with atomic_write(Path(os.devnull)) as handle:
+        handle.write("nothing")
+    assert Path(os.devnull).is_char_device()

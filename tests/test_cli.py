@@ -18,13 +18,15 @@ def test_list_names_everything(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["list", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert len([h for h in listed["hardware"] if h.startswith("xrbench-")]) == 26
-    assert "vr_gaming_25p" in listed["scenarios"] and len(listed["models"]) == 12
+    # the suite's 12 model files and 11 scenarios, and 2 models and 1 scenario beyond it
+    assert "vr_gaming_25p" in listed["scenarios"] and len(listed["models"]) == 12 + 2
+    assert len(listed["scenarios"]) == 11 + 1
     assert "table" in listed["cost backends"]
 
 
 def test_every_builtin_spec_validates(capsys: pytest.CaptureFixture[str]) -> None:
     files = sorted(str(p) for d in ("hardware_specs", "workloads") for p in (ROOT / d).rglob("*.yaml"))
-    assert len(files) == 26 + 12 + 11
+    assert len(files) == 26 + (12 + 2) + (11 + 1)
     assert main(["validate", *files]) == 0
     assert capsys.readouterr().out.count(": OK - ") == len(files)
 

@@ -47,7 +47,7 @@ cascades:
 
 @pytest.mark.parametrize(("models", "needle"), [
     ("  - {model: nets/none.yaml, fps: 30}\n", "models[0].model: no such model file"),
-    ("  - {model: nets/a.yaml, fps: 30}\n  - {model: nets/b.yaml, fps: 30}\n", "listed twice: same"),
+    ("  - {model: nets/a.yaml, fps: 30}\n  - {model: nets/b.yaml, fps: 30}\n", "are both called 'same'"),
 ])
 def test_bad_model_paths(tmp_path: Path, capsys: pytest.CaptureFixture[str], models: str,
                          needle: str) -> None:

@@ -45,8 +45,10 @@ def test_readme_example(command: str, expected: list[str], tmp_path: Path,
                         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(tmp_path)  # examples may write trace files and results folders
     program, *argv = shlex.split(command)
-    if program == "xrsim.sweep":  # the spec is the repository's; the results go to tmp_path
-        argv[0] = str(ROOT / argv[0])
+    # files the examples read are the repository's (a spec, an .onnx); outputs go to tmp_path
+    argv = [str(ROOT / a) if not a.startswith("-") and "/" in a and (ROOT / a).exists() else a
+            for a in argv]
+    if program == "xrsim.sweep":
         assert sweep_main(argv) == 0
     else:
         assert main(argv) == 0

@@ -171,6 +171,9 @@ def read_text(path: Path) -> str:
             data = handle.read(MAX_SPEC_BYTES + 1)
     except OSError as exc:
         raise SpecError(path, None, f"cannot read file ({exc.strerror or exc})") from None
+    if path.suffix.lower() == ".onnx":
+        raise SpecError(path, None, "an ONNX model, not a YAML spec: name it among a scenario's models, "
+                                    "or import it with `python -m xrsim import-onnx`")
     if len(data) > MAX_SPEC_BYTES:
         raise SpecError(path, None, f"larger than {MAX_SPEC_BYTES // 2**20} MiB: not a spec file")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -331,8 +334,8 @@ def builtin_dir(name: str) -> Path:
 
 
 def names_a_path(text: str) -> bool:
-    """Whether a spec reference is a path (a '/' or a .yaml ending) rather than a name."""
-    return "/" in text or "\\" in text or text.endswith((".yaml", ".yml"))
+    """Whether a spec reference is a path (a '/', a .yaml or an .onnx ending) rather than a name."""
+    return "/" in text or "\\" in text or text.endswith((".yaml", ".yml", ".onnx"))
 
 
 def resolve_ref(ref: str | Path, folder: Path, kind: str) -> Path:

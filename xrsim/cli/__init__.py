@@ -1,4 +1,5 @@
-"""Command line: ``python -m xrsim run | list | validate | costs | validate-costs | plot``.
+"""Command line: ``python -m xrsim run | list | validate | costs | validate-costs | plot |
+import-onnx``.
 
 Each command is a thin module over library functions. Bad input ends with one line naming
 the file and field, and exit status 2.
@@ -19,6 +20,7 @@ from collections.abc import Callable, Sequence  # noqa: E402
 
 from xrsim.arguments import EXIT_BAD_INPUT, ArgumentParser  # noqa: E402
 from xrsim.cli.costs import add_cost_commands  # noqa: E402
+from xrsim.cli.import_onnx import add_import_command  # noqa: E402
 from xrsim.cli.plot import add_plot_command  # noqa: E402
 from xrsim.cli.run import add_run_command  # noqa: E402
 from xrsim.cli.specs import add_spec_commands  # noqa: E402
@@ -36,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_spec_commands(sub)
     add_cost_commands(sub)
     add_plot_command(sub)
+    add_import_command(sub)
     return parser
 
 

@@ -67,9 +67,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def describe(path: Path) -> str:
-    """What a spec file holds, or a SpecError saying what is wrong with it."""
-    data = read_yaml(path)
-    kind = spec_kind(data, path)
+    """What a spec file holds, or a SpecError saying what is wrong with it. An .onnx file
+    is a model, checked by importing it as a scenario naming it would."""
+    kind = "model" if path.suffix.lower() == ".onnx" else spec_kind(read_yaml(path), path)
     if kind == "hardware":
         system: HardwareSystem = load_hardware_file(path)
         return (f"hardware system '{system.name}': {len(system.sub_accelerators)} "
@@ -107,7 +107,7 @@ def add_spec_commands(subparsers: argparse._SubParsersAction) -> None:
     lst.set_defaults(handler=cmd_list)
 
     val = subparsers.add_parser(
-        "validate", help="check spec files (hardware, model, scenario or engine config)",
+        "validate", help="check spec files (hardware, model - YAML or .onnx - scenario or engine config)",
         description="Check each spec file - a hardware system, a model, a scenario or an engine config - "
                     "and say what it holds; a bad file gets one line naming the file and field. Exit "
                     "status 2 if any file is bad.")

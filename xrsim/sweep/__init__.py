@@ -2,5 +2,6 @@
 or a Dask cluster, with results that are never lost (``python -m xrsim.sweep``)."""
 
 from xrsim.sweep.runner import load_sweep, run_sweep
+from xrsim.sweep.search import load_search, run_search
 
-__all__ = ["load_sweep", "run_sweep"]
+__all__ = ["load_search", "load_sweep", "run_search", "run_sweep"]

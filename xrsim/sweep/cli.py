@@ -17,7 +17,7 @@ from xrsim.arguments import ArgumentParser
 from xrsim.errors import SpecError
 from xrsim.sweep.executors import EXECUTORS, default_workers, open_executor
 from xrsim.sweep.plan import Sweep
-from xrsim.sweep.runner import SweepOutcome, execute, load_sweep
+from xrsim.sweep.runner import SweepOutcome, execute, load_sweep, read_spec
 from xrsim.sweep.store import ResultsLog, best_configurations
 
 EXIT_OK, EXIT_FAILED_RUNS, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -27,9 +27,10 @@ SHOWN_IN_DRY_RUN = 5
 def build_parser() -> argparse.ArgumentParser:
     parser = ArgumentParser(
         prog="python -m xrsim.sweep",
-        description="Run every (design, scenario, option, seed) of an experiment spec and tabulate the "
-                    "results. Runs already in the output folder are skipped, so a killed sweep resumes "
-                    "where it stopped. The spec's keys are in docs/sweep.md.")
+        description="Run every (design, scenario, option, seed) of an experiment spec, or the trials of "
+                    "its search: block, and tabulate the results. Runs already in the output folder are "
+                    "skipped, so a killed sweep or search resumes where it stopped. The spec's keys are "
+                    "in docs/sweep.md.")
     parser.add_argument("spec", help="the experiment spec (YAML)")
     parser.add_argument("--out", metavar="DIR", help="results folder (default: out/<spec name>)")
     parser.add_argument("--executor", choices=EXECUTORS, default="process",
@@ -106,6 +107,11 @@ def report(outcome: SweepOutcome, quiet: bool, as_json: bool) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        spec, source = read_spec(args.spec)
+        if spec.search is not None:
+            from xrsim.sweep.search_cli import search_main
+
+            return search_main(spec, source, args)
         if args.dry_run:
             return dry_run(*load_sweep(args.spec, args.out), as_json=args.json)
         with open_executor(args.executor, args.workers, args.dask_address) as (executor, workers):

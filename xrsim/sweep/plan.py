@@ -90,7 +90,7 @@ class Sweep:
     worker would load, lent to workers that start as copies of this process."""
 
 
-def _shown(path: Path) -> str:
+def shown_path(path: Path) -> str:
     """A path as a command run from the working directory should give it."""
     try:
         return os.path.relpath(path)
@@ -129,7 +129,7 @@ def _glob(pattern: Path) -> Iterator[Path]:
     return anchor.glob(str(pattern.relative_to(anchor)))
 
 
-def _designs(spec: _SweepBase, base: Path, out: Path, source: Path | None
+def design_entries(spec: _SweepBase, base: Path, out: Path, source: Path | None
              ) -> tuple[list[Entry], list[HardwareSystem]]:
     entries: list[Entry] = []
     generated: list[HardwareSystem] = []
@@ -143,14 +143,14 @@ def _designs(spec: _SweepBase, base: Path, out: Path, source: Path | None
                                        source)
             for system in systems:
                 path = (out / "designs" / f"{system.name}.yaml").resolve()
-                entries.append(Entry(system.name, str(path), _shown(path), system))
+                entries.append(Entry(system.name, str(path), shown_path(path), system))
             generated.extend(systems)
             continue
         entries += _entries(_expand(item, field, base, builtin, "hardware", source), load_hardware)
     return _unique(entries, "designs", source), generated
 
 
-def _scenarios(spec: _SweepBase, base: Path, source: Path | None) -> list[Entry]:
+def scenario_entries(spec: _SweepBase, base: Path, source: Path | None) -> list[Entry]:
     items = [spec.scenarios] if isinstance(spec.scenarios, str) else spec.scenarios
     entries: list[Entry] = []
     builtin = list_scenarios()
@@ -166,7 +166,7 @@ def _entries(found: list[str | Path], load: Callable[[str | Path], HardwareSyste
     load, why, under its file's stem."""
     entries = []
     for name_or_path in found:
-        ref, shown, stem = ((str(name_or_path), _shown(name_or_path), name_or_path.stem)
+        ref, shown, stem = ((str(name_or_path), shown_path(name_or_path), name_or_path.stem)
                             if isinstance(name_or_path, Path) else (name_or_path,) * 3)
         try:
             loaded = load(name_or_path)
@@ -272,7 +272,7 @@ def run_command(design: str, scenario: str, options: dict[str, Any], overrides: 
         if option.kind is bool:
             argv.append(option.flag if value else "--no-" + option.flag[2:])
         else:
-            argv += [option.flag, _shown(Path(value)) if name == CONFIG_OPTION else _flag_value(value)]
+            argv += [option.flag, shown_path(Path(value)) if name == CONFIG_OPTION else _flag_value(value)]
     for path, value in overrides.items():
         argv += ["--set", f"{path}={_flag_value(value)}"]
     return shlex.join(argv)
@@ -309,10 +309,16 @@ def _resolve_all(combos: list[dict[str, Any]], scenarios: list[Entry], source: P
     return resolved
 
 
-def plan_sweep(spec: _SweepBase, *, source: Path | None, out: Path) -> Sweep:
+def plan_sweep(spec: _SweepBase, *, source: Path | None, out: Path, designs: list[Entry] | None = None,
+               scenarios: list[Entry] | None = None) -> Sweep:
+    """The runs of ``spec``; ``designs`` and ``scenarios``, where given, replace the spec's
+    (a search plans each trial's design, with the scenarios it loaded once)."""
     base = source.parent if source is not None else Path.cwd()
-    designs, generated = _designs(spec, base, out, source)
-    scenarios = _scenarios(spec, base, source)
+    generated: list[HardwareSystem] = []
+    if designs is None:
+        designs, generated = design_entries(spec, base, out, source)
+    if scenarios is None:
+        scenarios = scenario_entries(spec, base, source)
     seeds = _seeds(spec, source)
     option_values = option_axes(spec)
     empty = [name for name, values in option_values.items() if not values]

@@ -27,9 +27,11 @@ from xrsim.sweep.store import ResultsLog, folder_lock, read_manifest, runs_csv, 
 from xrsim.sweep.worker import preload, run_chunk
 
 MAX_CHUNK = 32
+WORKER_FAILED = "worker failed:"
+"""How a run lost with its worker (a crash, a Dask task that errored) is recorded."""
 CHUNK_S = 0.25
 IN_FLIGHT_PER_WORKER = 3
-PACKAGES = ("xrsim", "simpy", "numpy", "networkx", "pydantic", "PyYAML", "dask", "distributed")
+PACKAGES = ("xrsim", "simpy", "numpy", "networkx", "pydantic", "PyYAML", "dask", "distributed", "optuna")
 
 
 @dataclass
@@ -52,21 +54,57 @@ class SweepOutcome:
     """What the user should hear of, besides the counts."""
 
 
-def load_sweep(spec_or_path: _SweepBase | Mapping[str, Any] | str | Path, out: str | Path | None
-               ) -> tuple[Sweep, Path]:
-    """Plan a sweep from a spec file, a mapping or a spec; ``out`` defaults to ``out/<name>``."""
-    source: Path | None = None
+SpecInput = _SweepBase | Mapping[str, Any] | str | Path
+"""A sweep spec as a file, a mapping or a loaded spec."""
+
+
+def recorder(log: ResultsLog, latest: dict[str, dict[str, Any]], by_key: dict[str, PlannedRun],
+             outcome: SweepOutcome, progress: Callable[[int], None] | None = None
+             ) -> Callable[[list[dict[str, Any]]], None]:
+    """What a sweep and a search do with each batch of results: rows labelled with their
+    run's axes and command, appended to the log, counted, and remembered as the latest."""
+
+    def record(results: list[dict[str, Any]]) -> None:
+        rows = []
+        for result in results:
+            run = by_key[result["key"]]
+            rows.append({"key": result["key"], "status": result["status"], **run.labels,
+                         **{k: v for k, v in result.items() if k not in ("key", "status")},
+                         "command": run.command})
+            outcome.done += 1
+            outcome.failed += result["status"] != "ok"
+        log.append(rows)
+        for row in rows:
+            latest[row["key"]] = row
+        if progress is not None:
+            progress(len(rows))
+
+    return record
+
+
+def read_spec(spec_or_path: SpecInput) -> tuple[_SweepBase, Path | None]:
+    """The spec, and the file it came from (None for a mapping or a spec)."""
     if isinstance(spec_or_path, (str, Path)):
-        source = Path(spec_or_path)
-        spec = load_sweep_spec(source)
-    elif isinstance(spec_or_path, Mapping):
-        spec = spec_from_mapping(dict(spec_or_path))
-    else:
-        spec = spec_or_path
+        return load_sweep_spec(Path(spec_or_path)), Path(spec_or_path)
+    if isinstance(spec_or_path, Mapping):
+        return spec_from_mapping(dict(spec_or_path)), None
+    return spec_or_path, None
+
+
+def out_folder(spec: _SweepBase, source: Path | None, out: str | Path | None) -> Path:
+    """``out``, or ``out/<name>``."""
     name = spec.name or (source.stem if source is not None else "sweep")
     if out is not None and not str(out).strip():
         raise SpecError(None, "--out", "needs a folder name, got an empty one")
-    folder = Path(out) if out is not None else Path("out") / name
+    return Path(out) if out is not None else Path("out") / name
+
+
+def load_sweep(spec_or_path: SpecInput, out: str | Path | None) -> tuple[Sweep, Path]:
+    """Plan a sweep from a spec file, a mapping or a spec; ``out`` defaults to ``out/<name>``."""
+    spec, source = read_spec(spec_or_path)
+    if spec.search is not None:
+        raise SpecError(source, "search", "a search is run by run_search (python -m xrsim.sweep runs either)")
+    folder = out_folder(spec, source, out)
     return plan_sweep(spec, source=source, out=folder), folder
 
 
@@ -201,58 +239,17 @@ def _execute(sweep: Sweep, out: Path, executor: Executor, workers: int,
     if progress is not None and outcome.skipped:
         progress(outcome.skipped)
 
-    def record(results: list[dict[str, Any]]) -> None:
-        rows = []
-        for result in results:
-            run = by_key[result["key"]]
-            rows.append({"key": result["key"], "status": result["status"], **run.labels,
-                         **{k: v for k, v in result.items() if k not in ("key", "status")},
-                         "command": run.command})
-            outcome.done += 1
-            outcome.failed += result["status"] != "ok"
-        log.append(rows)
-        for row in rows:
-            latest[row["key"]] = row
-        if progress is not None:
-            progress(len(rows))
+    record = recorder(log, latest, by_key, outcome, progress)
 
     doomed = [r for r in todo if r.error is not None]
     if doomed:
         record([{"key": r.point.key, "status": "failed", "error": r.error, "wall_s": 0.0} for r in doomed])
     runnable = [r for r in todo if r.error is None]
     preload(sweep)  # before the first task: a pool that forks starts its workers then
-    futures: dict[Future[list[dict[str, Any]]], list[PlannedRun]] = {}
-    chunker = _Chunker(runnable, workers)
     try:
-        while True:
-            # A few chunks in flight per worker: enough to keep each busy, few enough that
-            # runs reach the log as they finish (and not only once all are submitted).
-            while not outcome.broken and len(futures) < IN_FLIGHT_PER_WORKER * workers:
-                chunk = chunker.take()
-                if chunk is None:
-                    break
-                try:
-                    futures[executor.submit(run_chunk, [r.point for r in chunk])] = chunk
-                except BrokenExecutor as exc:
-                    outcome.broken = _one_line(exc)
-            if not futures:
-                break
-            finished, _ = wait(futures, return_when=FIRST_COMPLETED)
-            for future in finished:
-                chunk = futures.pop(future)
-                try:
-                    results = future.result()
-                except Exception as exc:  # the worker died (a crash, an out-of-memory kill)
-                    if isinstance(exc, BrokenExecutor):
-                        outcome.broken = _one_line(exc)
-                    results = [{"key": r.point.key, "status": "failed", "wall_s": 0.0,
-                                "error": f"worker failed: {_one_line(exc)}"} for r in chunk]
-                chunker.measured(results)
-                record(results)
+        outcome.broken = dispatch(runnable, executor, workers, record)
     except KeyboardInterrupt:
         outcome.interrupted = True
-        for future in futures:
-            future.cancel()
     finally:
         log.close()
         outcome.wall_s = time.perf_counter() - clock
@@ -265,7 +262,47 @@ def _execute(sweep: Sweep, out: Path, executor: Executor, workers: int,
     return outcome
 
 
-def run_sweep(spec_or_path: _SweepBase | Mapping[str, Any] | str | Path, *, out: str | Path | None = None,
+def dispatch(runs: Sequence[PlannedRun], executor: Executor, workers: int,
+             record: Callable[[list[dict[str, Any]]], None]) -> str | None:
+    """Run ``runs`` on ``executor`` in chunks, handing each chunk's results to ``record`` as
+    it returns; return why the executor stopped taking runs (a pool whose worker died), or
+    None. On KeyboardInterrupt the chunks not started are cancelled and it propagates."""
+    broken: str | None = None
+    futures: dict[Future[list[dict[str, Any]]], list[PlannedRun]] = {}
+    chunker = _Chunker(runs, workers)
+    try:
+        while True:
+            # A few chunks in flight per worker: enough to keep each busy, few enough that
+            # runs reach the log as they finish (and not only once all are submitted).
+            while not broken and len(futures) < IN_FLIGHT_PER_WORKER * workers:
+                chunk = chunker.take()
+                if chunk is None:
+                    break
+                try:
+                    futures[executor.submit(run_chunk, [r.point for r in chunk])] = chunk
+                except BrokenExecutor as exc:
+                    broken = _one_line(exc)
+            if not futures:
+                return broken
+            finished, _ = wait(futures, return_when=FIRST_COMPLETED)
+            for future in finished:
+                chunk = futures.pop(future)
+                try:
+                    results = future.result()
+                except Exception as exc:  # the worker died (a crash, an out-of-memory kill)
+                    if isinstance(exc, BrokenExecutor):
+                        broken = _one_line(exc)
+                    results = [{"key": r.point.key, "status": "failed", "wall_s": 0.0,
+                                "error": f"{WORKER_FAILED} {_one_line(exc)}"} for r in chunk]
+                chunker.measured(results)
+                record(results)
+    except KeyboardInterrupt:
+        for future in futures:
+            future.cancel()
+        raise
+
+
+def run_sweep(spec_or_path: SpecInput, *, out: str | Path | None = None,
               executor: Executor | str | None = None, workers: int | None = None) -> list[dict[str, Any]]:
     """Run a sweep and return its rows (one per run, as in ``results.jsonl``).
 

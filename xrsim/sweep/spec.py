@@ -10,10 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, StrictInt, create_model
+from pydantic import BaseModel, Field, StrictInt, create_model, model_validator
 
 from xrsim.options import OPTIONS
-from xrsim.specio import SPEC_CONFIG, read_yaml, validate_spec
+from xrsim.specio import SPEC_CONFIG, field_error, read_yaml, validate_spec
+from xrsim.sweep.search_spec import SearchSpec
 
 SWEEP_OPTIONS: tuple[str, ...] = tuple(name for name, o in OPTIONS.items() if o.kind is not None)
 """Run options a sweep can set: those one value gives (a mapping such as ``affinity``
@@ -34,7 +35,8 @@ class _SweepBase(BaseModel):
         "names the results folder out/<name>: letters, digits, '_', '-' and '.' (no path); "
         "default: the file's stem"))
     description: str | None = None
-    designs: list[str | dict[str, Any]] = Field(min_length=1)
+    designs: list[str | dict[str, Any]] = Field(default_factory=list, description=(
+        "required, unless a search generates its designs (search.space.generate)"))
     scenarios: str | list[str] = Field(min_length=1)
     seeds: StrictInt | list[StrictInt] | SeedRange = 1
     set: dict[str, Any] = Field(default_factory=dict)
@@ -42,6 +44,15 @@ class _SweepBase(BaseModel):
     zip: list[str] = Field(default_factory=list, description=(
         "axes to pair up element by element (like combine: zip) before the grid crosses them with "
         "the others; option names or set.<path>"))
+    search: SearchSpec | None = Field(default=None, description=(
+        "a multi-objective search over a design space instead of a grid (docs/sweep.md)"))
+
+    @model_validator(mode="after")
+    def _some_designs(self) -> _SweepBase:
+        if not self.designs and (self.search is None or self.search.space.generate is None):
+            raise field_error("SweepSpec", "designs", "give at least one design (or, in a search, "
+                              "search.space.generate)", self.designs)
+        return self
 
 
 SweepSpec: type[_SweepBase] = create_model(  # type: ignore[call-overload]

@@ -39,7 +39,11 @@ def list_scenarios() -> list[str]:
 
 def load_model_file(path: Path) -> Model:
     """A model file, parsed once per content: scenarios share their models, and a sweep
-    loads the same scenarios again and again."""
+    loads the same scenarios again and again. An .onnx file is imported (the ``onnx`` extra)."""
+    if path.suffix.lower() == ".onnx":
+        from xrsim.workload.onnx_import import load_onnx_model
+
+        return load_onnx_model(path)
     try:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
@@ -118,6 +122,10 @@ def _by_model_names(spec: ScenarioSpec, path: Path
         if not is_file(file):
             raise SpecError(path, f"models[{i}].model", f"no such model file: {file}")
         model = load_model_file(file)
+        if model.name in loaded:
+            raise SpecError(path, f"models[{i}].model",
+                            f"{file} and {loaded[model.name][1]} are both called '{model.name}': rename "
+                            "one file (or import it with `import-onnx --name` and name the .yaml)")
         renames[use.model] = model.name
         loaded[model.name] = (model, file)
     if not renames:
