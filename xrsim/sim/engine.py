@@ -359,8 +359,7 @@ class DefaultEngine:
         demand = 0.0
         if self.bandwidth is not None and costs.dram_bytes is not None and latency > 0.0:
             demand = min(costs.dram_bytes[b] / latency, self.bandwidth)
-        seg = _Segment(job=job, sub=sub, block=b, latency_s=latency, overhead_s=overhead_s,
-                       demand=demand, start_s=now, work_s=latency + overhead_s, since=now)
+        seg = _Segment(job, sub, b, latency, overhead_s, demand, now, latency + overhead_s, now)
         self.running[sub] = seg
         if self.bandwidth is None:
             seg.rate = 1.0
@@ -447,11 +446,12 @@ class DefaultEngine:
         env._eid = itertools.count(eid)
         queue, deadlines = env._queue, self.deadlines
         while True:
-            if self.settle_due and (not queue or queue[0][0] > env.now):
+            head = queue[0][0] if queue else float("inf")  # the time of SimPy's next event
+            if self.settle_due and head > env.now:
                 self._settle()
                 continue
-            if deadlines:
-                self._arm_deadlines(queue[0][0] if queue else float("inf"))
+            if deadlines and deadlines[0][0] <= head:
+                self._arm_deadlines(head)
             if not queue:
                 break
             env.step()
