@@ -1,4 +1,4 @@
-"""Benchmark: cost every XRBench model on every distinct sub-accelerator of the 26
+"""Benchmark: cost every built-in model on every distinct sub-accelerator of the 26
 Figure 5 designs with the analytical backend, from a cold cache (fresh cost cache, layer
 shapes re-parsed), on one core.
 
