@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import hashlib
 import re
 from pathlib import Path
 from typing import Any, TypeVar
@@ -186,6 +187,15 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as exc:
         raise SpecError(path, None, f"not UTF-8 text (byte {exc.start} is 0x{data[exc.start]:02x}): "
                         "a spec is a UTF-8 YAML file") from None
+
+
+def content_digest(path: Path) -> str:
+    """A hash of a file's bytes, to cache what is parsed from it by content ("" when it
+    cannot be read: reading it again then reports the error, naming the file)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
 
 
 def is_file(path: Path) -> bool:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
 from xrsim.errors import SpecError
 from xrsim.specio import (
     builtin_dir,
+    content_digest,
     expect_kind,
     is_file,
     names_a_path,
@@ -44,11 +44,7 @@ def load_model_file(path: Path) -> Model:
         from xrsim.workload.onnx_import import load_onnx_model
 
         return load_onnx_model(path)
-    try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        digest = ""  # read_yaml reports it, naming the file
-    return _load_model_file(path, digest)
+    return _load_model_file(path, content_digest(path))
 
 
 @functools.lru_cache(maxsize=256)
@@ -80,10 +76,7 @@ def load_scenario_file(path: Path, model_dirs: Sequence[Path] = ()) -> Scenario:
     absolute) is that file; the scenario then calls it by the model's own name, and its
     cascades may name it by the same path.
     """
-    data = read_yaml(path)
-    expect_kind(data, path, "scenario")
-    spec = validate_spec(ScenarioSpec, data, path)
-    spec, by_path = _by_model_names(spec, path)
+    spec, by_path = _by_model_names(_scenario_spec(path, content_digest(path)), path)
     dirs = _model_dirs(path, [Path(d) for d in model_dirs])
     models: dict[str, Model] = {}
     files: dict[str, Path] = {}
@@ -106,6 +99,14 @@ def load_scenario_file(path: Path, model_dirs: Sequence[Path] = ()) -> Scenario:
         models[use.model] = model
         files[use.model] = found
     return Scenario(spec=spec, models=models, path=path, model_files=files)
+
+
+@functools.lru_cache(maxsize=256)
+def _scenario_spec(path: Path, digest: str) -> ScenarioSpec:
+    """A scenario file's spec, parsed once per content (its models are found afresh)."""
+    data = read_yaml(path)
+    expect_kind(data, path, "scenario")
+    return validate_spec(ScenarioSpec, data, path)
 
 
 def _by_model_names(spec: ScenarioSpec, path: Path
