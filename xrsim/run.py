@@ -13,6 +13,7 @@ from xrsim.cost import COST_BACKENDS, CostMemo, CostTable, get_cost_model
 from xrsim.cost.base import ignored_fields
 from xrsim.errors import SpecError
 from xrsim.hardware import HardwareSystem, load_hardware
+from xrsim.hardware.physical import system_area
 from xrsim.metrics.stats import RunStats, run_stats
 from xrsim.metrics.xrbench_score import ScenarioScore, xrbench_score
 from xrsim.options import RunOptions, resolve_options
@@ -44,6 +45,7 @@ class RunResult:
 
     def to_dict(self) -> dict:
         score = self.score.to_dict()
+        area = system_area(self.system).to_dict()
         return {
             "scenario": self.scenario.name,
             "hardware": self.system.name,
@@ -58,6 +60,9 @@ class RunResult:
             "models": score["models"],
             "config": self.config.model_dump() if self.config is not None else None,
             "stats": self.stats.to_dict(),
+            "technology_nm": self.system.technology_nm,
+            "area_mm2": area["area_mm2"],
+            "area": area,
             "warnings": list(self.warnings),
         }
 

@@ -86,7 +86,7 @@ def cost_shapes(shapes: LayerShapes, sub: SubAccelerator, dram_bytes_per_s: floa
     rf_per_mac = RF_ACCESSES_PER_MAC["RS" if sub.dataflow == "RS" else "systolic"]
     energy = layer_energy_j(table, macs=macs, rf_accesses=macs * rf_per_mac, noc_words=glb,
                             glb_accesses=glb, dram_bytes=dram_b,
-                            vector_ops=np.where(mac, 0, shapes.vector_ops), latency_s=latency_s)
+                            vector_ops=np.where(mac, 0, shapes.vector_ops))
     util = np.where(lat.cycles > 0, macs / np.maximum(lat.cycles, 1e-300) / sub.num_pes, 0.0)
     return {
         "macs": macs, "cycles": lat.cycles, "compute_cycles": compute, "latency_s": latency_s,
