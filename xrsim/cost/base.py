@@ -40,7 +40,9 @@ class LayerCosts:
 @dataclass(frozen=True)
 class ModelCost:
     """Whole-model cost; ``layers`` is None when the backend knows only model totals.
-    ``utilisation`` is MACs / (PEs x cycles) over the whole model."""
+    ``utilisation`` is MACs / (PEs x cycles) over the whole model. ``dram_energy_j`` is the
+    part of ``energy_j`` spent moving DRAM bytes (None: the backend does not say; 0 if it
+    charges none)."""
 
     model: str
     sub_accelerator: str
@@ -49,6 +51,7 @@ class ModelCost:
     dram_bytes: float | None = None
     utilisation: float | None = None
     layers: LayerCosts | None = None
+    dram_energy_j: float | None = None
 
 
 class CostModel(ABC):

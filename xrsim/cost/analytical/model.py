@@ -145,4 +145,5 @@ class AnalyticalCostModel(CostModel):
                          latency_s=float(a["latency_s"].sum()), energy_j=float(a["energy_j"].sum()),
                          dram_bytes=float(a["dram_bytes"].sum()),
                          utilisation=_utilisation(a, sub.num_pes),
-                         layers=layers)
+                         layers=layers,
+                         dram_energy_j=float(a["dram_bytes"].sum()) * system.energy.dram_j_per_byte)

@@ -1,0 +1,100 @@
+"""Power and energy over the window (xrsim/metrics/power.py, docs/metrics.md "Power"), and
+power gating in the default engine: hand-worked two-model scenarios on one sub-accelerator."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from tests.builders import hand_table, ms, scenario, system
+from xrsim.cost.base import CostTable
+from xrsim.hardware.physical import leakage_w
+from xrsim.hardware.spec import HardwareSystem
+from xrsim.metrics.power import power_stats
+from xrsim.metrics.xrbench_score import xrbench_score
+from xrsim.run import simulate
+from xrsim.sim.config import SimConfig
+from xrsim.sim.engine import run_default
+from xrsim.sim.trace import Trace
+
+# A: one 2 ms layer of 1 mJ, of which 0.2 mJ DRAM; B: one 1 ms layer of 0.5 mJ, no DRAM.
+# Both at 10 FPS for 200 ms: frames at 0 and 100 ms, EDF runs A first (released first).
+COSTS = {"A": [(2, 1, 1000)], "B": [(1, 0.5, 0)]}
+DRAM_J = {"A": 0.2e-3, "B": 0.0}
+
+
+def gated(wake_up_us: float | None) -> HardwareSystem:
+    base = system(1)
+    if wake_up_us is None:
+        return base
+    data = base.model_dump()
+    data["sub_accelerators"][0]["power_gating"] = {"enabled": True, "wake_up_us": wake_up_us}
+    return HardwareSystem.model_validate(data)
+
+
+def run(sysm: HardwareSystem) -> tuple[Trace, CostTable]:
+    scn = scenario([{"model": "A", "fps": 10}, {"model": "B", "fps": 10}])
+    table = hand_table(sysm, scn, COSTS)
+    table = CostTable(system=sysm, costs={k: dataclasses.replace(c, dram_energy_j=DRAM_J[k[0]])
+                                          for k, c in table.costs.items()})
+    return run_default(scn, table, SimConfig(), seed=0, duration_s=0.2), table
+
+
+def events(trace: Trace) -> list[tuple[str, int, str, float, float]]:
+    """(model, frame, sub-accelerator, start ms, end ms) of every execution slice."""
+    return [(s.model, s.frame, trace.sub_accelerators[s.sub_index], ms(s.start_s), ms(s.end_s))
+            for s in trace.slices]
+
+
+def test_an_idle_sub_accelerator_leaks_over_the_whole_window() -> None:
+    sysm = gated(None)
+    trace, table = run(sysm)
+    assert events(trace) == [("A", 0, "acc0", 0, 2), ("B", 0, "acc0", 2, 3),
+                             ("A", 1, "acc0", 100, 102), ("B", 1, "acc0", 102, 103)]
+    leak = leakage_w(sysm.sub_accelerators[0], sysm)
+    p = power_stats(trace, table)
+    # busy 6 ms of 200, but leakage is paid for all 200 ms
+    assert p.window_s == pytest.approx(0.2)
+    assert p.static_j == pytest.approx(leak * 0.2)
+    assert p.dram_j == pytest.approx(2 * 0.2e-3)
+    assert p.dynamic_j == pytest.approx(2 * 0.8e-3 + 2 * 0.5e-3)
+    assert p.energy_j == pytest.approx(p.dynamic_j + p.dram_j + p.static_j)  # energy adds up
+    assert p.energy_j == pytest.approx(3e-3 + 0.2 * leak)
+    assert p.power_avg_w == pytest.approx((3e-3 + 0.2 * leak) / 0.2)
+    # the peak: leakage + one frame at a time, A 1 mJ / 2 ms = B 0.5 mJ / 1 ms = 0.5 W
+    assert p.power_peak_w == pytest.approx(leak + 0.5)
+    assert p.energy_per_frame_j == pytest.approx((3e-3 + 0.2 * leak) / 4)
+    # each model's share of the static energy follows its busy time: A 4 ms of 6
+    a = p.models["A"]
+    assert a.static_j == pytest.approx(0.2 * leak * 4 / 6)
+    assert a.energy_per_frame_j == pytest.approx((2e-3 + 0.2 * leak * 4 / 6) / 2)
+    assert sum(m.energy_j for m in p.models.values()) == pytest.approx(p.energy_j)
+    assert p.sub_accelerators["acc0"].powered_s == pytest.approx(0.2)
+    assert p.inferences_per_s == pytest.approx(4 / 0.2)
+    assert p.inferences_per_s_per_w == pytest.approx(20 / p.power_avg_w)
+
+
+def test_static_energy_counts_in_the_score_only_when_asked() -> None:
+    sysm = gated(None)
+    trace, table = run(sysm)
+    scn = scenario([{"model": "A", "fps": 10}, {"model": "B", "fps": 10}])
+    p = power_stats(trace, table)
+    dynamic = xrbench_score(trace, scn)
+    with_static = xrbench_score(trace, scn, extra_energy_j=p.static_share_j)
+    assert dynamic.models["A"].en == pytest.approx((1.5 - 1e-3) / 1.5)
+    share = p.static_share_j[("A", 0)]
+    assert share == pytest.approx(p.static_j * 2 / 6)
+    assert with_static.models["A"].en == pytest.approx((1.5 - 1e-3 - share) / 1.5)
+
+
+def test_run_json_figures_and_the_score_option() -> None:
+    plain = simulate("xrbench-4k-A", "vr_gaming", mode="xrbench", costs="table")
+    counted = simulate("xrbench-4k-A", "vr_gaming", mode="xrbench", costs="table", score_static=True)
+    out = plain.to_dict()
+    for key in ("area_mm2", "power_avg_w", "power_peak_w", "energy_per_frame_j"):
+        assert isinstance(out[key], float) and out[key] > 0
+    assert out["power"]["dram_j"] == 0.0  # the reference's costs have no DRAM energy
+    assert plain.power.static_j > 0
+    assert counted.score.en < plain.score.en and counted.score.score < plain.score.score
+    assert counted.stats == plain.stats
