@@ -9,6 +9,7 @@ import pytest
 
 from tests.builders import hand_table, ms, scenario, system
 from xrsim.cost.base import CostTable
+from xrsim.errors import SpecError
 from xrsim.hardware.physical import leakage_w
 from xrsim.hardware.spec import HardwareSystem
 from xrsim.metrics.power import power_stats
@@ -75,6 +76,37 @@ def test_an_idle_sub_accelerator_leaks_over_the_whole_window() -> None:
     assert p.inferences_per_s_per_w == pytest.approx(20 / p.power_avg_w)
 
 
+def test_a_gated_sub_accelerator_pays_its_wake_up_and_leaks_only_while_on() -> None:
+    sysm = gated(100.0)  # 0.1 ms to power up
+    trace, table = run(sysm)
+    # The first job after an idle spell waits 0.1 ms; B follows A at once, with no wake-up.
+    assert events(trace) == [("A", 0, "acc0", 0, 2.1), ("B", 0, "acc0", 2.1, 3.1),
+                             ("A", 1, "acc0", 100, 102.1), ("B", 1, "acc0", 102.1, 103.1)]
+    assert [(r.model, r.frame, r.sub_accelerator, ms(r.dispatch_s), ms(r.completion_s))
+            for r in trace.records] == [("A", 0, "acc0", 0, 2.1), ("B", 0, "acc0", 2.1, 3.1),
+                                        ("A", 1, "acc0", 100, 102.1), ("B", 1, "acc0", 102.1, 103.1)]
+    assert [r.wake_ups for r in trace.records] == [1, 0, 1, 0]
+    for r in trace.records:  # the trace's identity, wake-ups included
+        assert r.completion_s - r.dispatch_s == pytest.approx(r.service_s + r.wake_ups * 1e-4)
+    leak = leakage_w(sysm.sub_accelerators[0], sysm)
+    p = power_stats(trace, table)
+    assert p.sub_accelerators["acc0"].powered_s == pytest.approx(6.2e-3)
+    assert p.static_j == pytest.approx(leak * 6.2e-3)
+    assert p.energy_j == pytest.approx(3e-3 + 6.2e-3 * leak)
+    assert p.energy_j == pytest.approx(p.dynamic_j + p.dram_j + p.static_j)
+    # while on: leakage + A's 1 mJ over its 2.1 ms slice (0.476 W) or B's 0.5 mJ over 1 ms
+    # (0.5 W, no wake-up in its slice): the peak is B's
+    assert p.power_peak_w == pytest.approx(leak + 0.5)
+
+
+def test_gating_with_no_wake_up_changes_only_the_leakage() -> None:
+    on, table_on = run(gated(0.0))
+    off, _ = run(gated(None))
+    assert events(on) == events(off)
+    leak = leakage_w(table_on.system.sub_accelerators[0], table_on.system)
+    assert power_stats(on, table_on).static_j == pytest.approx(leak * 6e-3)
+
+
 def test_static_energy_counts_in_the_score_only_when_asked() -> None:
     sysm = gated(None)
     trace, table = run(sysm)
@@ -88,6 +120,15 @@ def test_static_energy_counts_in_the_score_only_when_asked() -> None:
     assert with_static.models["A"].en == pytest.approx((1.5 - 1e-3 - share) / 1.5)
 
 
+def test_mode_xrbench_refuses_power_gating() -> None:
+    data = HardwareSystem.model_validate(
+        {"name": "g", "dram": {"bandwidth_gb_per_s": 128}, "sub_accelerators": [
+            {"name": "acc0", "dataflow": "WS", "num_pes": 4096, "global_buffer_kib": 4096,
+             "noc_words_per_cycle": 256, "power_gating": {"wake_up_us": 1}}]})
+    with pytest.raises(SpecError, match="power_gating"):
+        simulate(data, "vr_gaming", mode="xrbench", costs="table")
+
+
 def test_run_json_figures_and_the_score_option() -> None:
     plain = simulate("xrbench-4k-A", "vr_gaming", mode="xrbench", costs="table")
     counted = simulate("xrbench-4k-A", "vr_gaming", mode="xrbench", costs="table", score_static=True)
@@ -98,3 +139,15 @@ def test_run_json_figures_and_the_score_option() -> None:
     assert plain.power.static_j > 0
     assert counted.score.en < plain.score.en and counted.score.score < plain.score.score
     assert counted.stats == plain.stats
+
+
+def test_only_the_first_block_after_an_idle_spell_wakes_the_sub_accelerator() -> None:
+    # Two 1 ms layers as two blocks: the second follows the first at once, with no wake-up.
+    sysm = gated(250.0)
+    scn = scenario([{"model": "A", "fps": 10}], {"A": 2})
+    table = hand_table(sysm, scn, {"A": [(1, 1, 0), (1, 1, 0)]})
+    trace = run_default(scn, table, SimConfig(granularity="block:1", record_blocks=True), seed=0,
+                        duration_s=0.2)
+    assert [(b.frame, b.block, ms(b.start_s), ms(b.end_s)) for b in trace.blocks] == [
+        (0, 0, 0, 1.25), (0, 1, 1.25, 2.25), (1, 0, 100, 101.25), (1, 1, 101.25, 102.25)]
+    assert [r.wake_ups for r in trace.records] == [1, 1]

@@ -118,6 +118,11 @@ class DefaultEngine:
         self.at_boundary: list[Job] = []  # frames that reached a block boundary this instant
         self.settle_due = False
         self.open_slice: list[tuple[Job, float] | None] = [None] * len(sub_names)
+        # Power gating: a gated sub-accelerator is off while idle (from the start), and the
+        # block that starts on it while it is off first waits its wake-up time.
+        self.gated = [s.gated for s in system.sub_accelerators]
+        self.wake_up_s = [s.wake_up_s for s in system.sub_accelerators]
+        self.asleep = list(self.gated)
         self.pending: dict[tuple[str, int], _Pending] = {}
         self.seq = 0
         self.last_s = 0.0
@@ -195,7 +200,7 @@ class DefaultEngine:
             sub_index=sub, release_s=job.release_s, dispatch_s=job.dispatch_s,
             deadline_s=job.deadline_s, completion_s=now, energy_j=job.energy_j,
             preemptions=job.preemptions, service_s=job.service_s, stall_s=job.stall_s,
-            suspended_s=job.suspended_s, migrations=job.migrations,
+            suspended_s=job.suspended_s, migrations=job.migrations, wake_ups=job.wake_ups,
         ))
         self.last_s = max(self.last_s, now)
         self._resolve(job.model, job.frame, DONE)
@@ -220,6 +225,9 @@ class DefaultEngine:
         if self.bandwidth is not None:
             self._advance()
         self._dispatch()
+        for i, seg in enumerate(self.running):
+            if seg is None and self.gated[i]:
+                self.asleep[i] = True
         for job in self.at_boundary:
             if job in self.waiting:
                 job.preemptions += 1
@@ -319,6 +327,10 @@ class DefaultEngine:
         if opened is None or opened[0] is not job:
             self._close_slice(sub, now)
             self.open_slice[sub] = (job, now)
+        if self.asleep[sub]:
+            overhead_s += self.wake_up_s[sub]
+            self.asleep[sub] = False
+            job.wake_ups += 1
         costs = self.blocks.get(job.model, sub)
         b = job.next_block
         latency = costs.latency_s[b]
