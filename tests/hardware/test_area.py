@@ -180,3 +180,27 @@ def test_published_comparison_errors_are_the_documented_ones() -> None:
         model = units.m2_to_mm2(sub_area(system.sub_accelerators[0], system).core_m2)
         error = 100 * (model - published_mm2) / published_mm2
         assert abs(error - documented[name]) <= 0.5, (name, model, error)
+
+
+def test_leakage_scales_with_voltage_for_dvfs() -> None:
+    s = design(pe_bytes=512)
+    sub = s.sub_accelerators[0]
+    assert leakage_w(sub, s, voltage_v=0.8) == pytest.approx(leakage_w(sub, s))
+    assert leakage_w(sub, s, voltage_v=0.6) == pytest.approx(leakage_w(sub, s) * 0.75)
+
+
+def test_memory_type_changes_analytical_energy_by_its_dram_bytes() -> None:
+    from xrsim.cost.analytical import AnalyticalCostModel
+    from xrsim.workload.library import load_model
+
+    model = load_model("GE_FBNet_C")
+    costs = {}
+    for kind in ("LPDDR4", "HBM3"):
+        data = load_hardware("xrbench-4k-A").model_dump()
+        data["dram"]["memory_type"] = kind
+        s = HardwareSystem.model_validate(data)
+        costs[kind] = AnalyticalCostModel().model_cost(model, s.sub_accelerators[0], s)
+    lp, hbm = costs["LPDDR4"], costs["HBM3"]
+    assert lp.dram_bytes == hbm.dram_bytes and lp.latency_s == hbm.latency_s
+    assert lp.dram_energy_j == pytest.approx(lp.dram_bytes * 8 * 8e-12)
+    assert lp.energy_j - hbm.energy_j == pytest.approx(lp.dram_bytes * 8 * (8.0 - 4.05) * 1e-12)

@@ -68,6 +68,9 @@ class CostModel(ABC):
 
 
 HARMLESS_FIELDS = frozenset({"name", "description", "source"})
+RUN_FIELDS = frozenset({"technology_nm", "power_gating", "enabled", "wake_up_us"})
+"""Fields that shape a run but never a model's cost: the node (area and leakage) and power
+gating (the engine), so overriding them means something whatever the backend."""
 
 
 def ignored_fields(backend: str, paths: list[str]) -> list[str]:
@@ -80,7 +83,7 @@ def ignored_fields(backend: str, paths: list[str]) -> list[str]:
     for path in paths:
         parts = path.split(".")
         field = parts[-1] if parts[0] == "sub_accelerators" and len(parts) >= 3 else parts[0]
-        if field not in reads | HARMLESS_FIELDS:
+        if field not in reads | HARMLESS_FIELDS | RUN_FIELDS:
             ignored.append(path)
     return ignored
 

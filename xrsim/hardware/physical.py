@@ -141,12 +141,17 @@ def leakage_w_per_m2_40nm() -> float:
     return units.mw_to_w(power_mw) / units.um2_to_m2(area_um2)
 
 
-def leakage_w(sub: SubAccelerator, system: HardwareSystem) -> float:
+def leakage_w(sub: SubAccelerator, system: HardwareSystem, voltage_v: float | None = None) -> float:
     """Static power of ``sub`` while powered: its area but the PHY, taken back to 40 nm, times
     Aladdin's leakage density, times the Stillmaker-Baas energy factor from 40 nm to the
-    node; plus the energy table's ``static_mw`` (a fixed extra, e.g. from a measured chip)."""
+    node; plus the energy table's ``static_mw`` (a fixed extra, e.g. from a measured chip).
+
+    ``voltage_v`` is the hook for DVFS operating points: leakage scales with V / the
+    tables' reference voltage (0.8 V); None is the reference voltage."""
     node = system.technology_nm
     aladdin_node = tables().aladdin["node_nm"]
     core_at_40nm = sub_area(sub, system).core_m2 / _logic_scale(node)
     scale = energy_factor(node) / energy_factor(aladdin_node)
-    return core_at_40nm * leakage_w_per_m2_40nm() * scale + system.energy.static_w
+    ref_v = tables().reference_voltage_v
+    volts = 1.0 if voltage_v is None else voltage_v / ref_v
+    return (core_at_40nm * leakage_w_per_m2_40nm() * scale + system.energy.static_w) * volts
