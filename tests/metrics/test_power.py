@@ -4,8 +4,11 @@ power gating in the default engine: hand-worked two-model scenarios on one sub-a
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.builders import hand_table, ms, scenario, system
 from xrsim.cost.base import CostTable
@@ -151,3 +154,58 @@ def test_only_the_first_block_after_an_idle_spell_wakes_the_sub_accelerator() ->
     assert [(b.frame, b.block, ms(b.start_s), ms(b.end_s)) for b in trace.blocks] == [
         (0, 0, 0, 1.25), (0, 1, 1.25, 2.25), (1, 0, 100, 101.25), (1, 1, 101.25, 102.25)]
     assert [r.wake_ups for r in trace.records] == [1, 1]
+
+
+# -- over random scenarios -------------------------------------------------------------------
+
+@st.composite
+def gated_cases(draw: st.DrawFn) -> dict:
+    n_subs = draw(st.integers(1, 3))
+    names = [f"m{i}" for i in range(draw(st.integers(1, 3)))]
+    uses = [{"model": n, "fps": draw(st.sampled_from([30, 60, 90, 240])),
+             "phase_ms": draw(st.sampled_from([0.0, 1.5, 7.0]))} for n in names]
+    layers = {n: draw(st.integers(1, 3)) for n in names}
+    costs = {(n, f"acc{i}"): [(draw(st.sampled_from([0.5, 1.0, 2.9, 8.0])), draw(st.sampled_from([0.1, 1.0])),
+                                draw(st.sampled_from([0.0, 5e7])))
+                               for _ in range(layers[n])]
+             for n in names for i in range(n_subs)}
+    granularity = draw(st.sampled_from(["model", "block:1"]))
+    preemptive = granularity != "model" and draw(st.booleans())
+    options = {"granularity": granularity, "preemptive": preemptive,
+               "migration": preemptive and draw(st.booleans()), "shared_dram": draw(st.booleans()),
+               "drop_policy": draw(st.sampled_from(["deadline", "never"]))}
+    gate = [draw(st.booleans()) for _ in range(n_subs)]
+    return {"uses": uses, "layers": layers, "costs": costs, "n_subs": n_subs, "options": options,
+            "gate": gate, "wake_up_us": draw(st.sampled_from([0.0, 50.0, 333.0])),
+            "seed": draw(st.integers(0, 2**16))}
+
+
+@settings(max_examples=60, deadline=None)
+@given(gated_cases())
+def test_gating_and_energy_invariants(case: dict) -> None:
+    data = system(case["n_subs"]).model_dump()
+    for sub, gate in zip(data["sub_accelerators"], case["gate"], strict=True):
+        if gate:
+            sub["power_gating"] = {"enabled": True, "wake_up_us": case["wake_up_us"]}
+    sysm = HardwareSystem.model_validate(data)
+    scn = scenario(case["uses"], case["layers"])
+    table = hand_table(sysm, scn, case["costs"])
+    config = SimConfig(**case["options"])
+    trace = run_default(scn, table, config, seed=case["seed"], duration_s=0.06)
+    wake = case["wake_up_us"] * 1e-6
+    for r in trace.completed():
+        assert r.completion_s - r.dispatch_s == pytest.approx(
+            r.service_s + r.stall_s + r.suspended_s + r.migrations * config.migration_cost_s
+            + r.wake_ups * wake, abs=1e-9)
+        if not any(case["gate"]):
+            assert r.wake_ups == 0
+    spans = sorted((s.sub_index, s.start_s, s.end_s) for s in trace.slices)
+    for (sub_a, _, end_a), (sub_b, start_b, _) in itertools.pairwise(spans):
+        assert sub_a != sub_b or end_a <= start_b + 1e-12
+    p = power_stats(trace, table)
+    assert p.energy_j == pytest.approx(p.dynamic_j + p.dram_j + p.static_j)
+    for i, sub in enumerate(sysm.sub_accelerators):
+        s = p.sub_accelerators[sub.name]
+        assert s.powered_s == pytest.approx(s.busy_s if case["gate"][i] else p.window_s)
+        assert s.static_j == pytest.approx(s.leakage_w * s.powered_s)
+    assert p.power_avg_w is not None and p.power_peak_w >= p.power_avg_w * (1 - 1e-9)
