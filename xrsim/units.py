@@ -17,11 +17,11 @@ US = 1e-6
 MIB = 2**20
 UM2 = 1e-12  # square micrometre in square metres
 MM2 = 1e-6  # square millimetre in square metres
-PJ_PER_BIT = PJ * 8  # joules per byte of one picojoule per bit
+BITS_PER_BYTE = 8
 
 
 def bits_to_bytes(bits: float) -> float:
-    return bits / 8
+    return bits / BITS_PER_BYTE
 
 
 def ms_to_s(value_ms: float) -> float:
@@ -81,8 +81,8 @@ def mm2_per_mib_to_m2_per_byte(value: float) -> float:
     return value * MM2 / MIB
 
 
-def pj_per_bit_to_j_per_byte(value: float) -> float:
-    return value * PJ_PER_BIT
+def pj_per_bit_to_pj_per_byte(value: float) -> float:
+    return value * BITS_PER_BYTE
 
 
 # --- The XRBench reference's units -----------------------------------------------------

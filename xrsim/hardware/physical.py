@@ -85,7 +85,8 @@ def _pe_buffer_m2(bytes_per_pe: int, node_nm: float) -> float:
     """One PE's local buffer: flip-flops or an SRAM macro, whichever is smaller."""
     if bytes_per_pe == 0:
         return 0.0
-    flop_byte = units.um2_to_m2(tables().aladdin["register_bit_um2"] * 8) * _logic_scale(node_nm)
+    flop_bit = units.um2_to_m2(tables().aladdin["register_bit_um2"]) * _logic_scale(node_nm)
+    flop_byte = flop_bit * units.BITS_PER_BYTE
     flop_byte /= LOGIC_UTILISATION
     sram_byte = units.mm2_per_mib_to_m2_per_byte(sram_mm2_per_mib(node_nm))
     periphery = REGFILE_CROSSOVER_BYTES * max(flop_byte - sram_byte, 0.0)

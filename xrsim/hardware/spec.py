@@ -247,8 +247,8 @@ class HardwareSystem(BaseModel):
             table = ENERGY_TABLES[table]
         if self.dram.memory_type is None:
             return table
-        per_byte = units.pj_per_bit_to_j_per_byte(dram_pj_per_bit(self.dram.memory_type))
-        return table.model_copy(update={"dram_pj_per_byte": per_byte / units.PJ})
+        per_byte = units.pj_per_bit_to_pj_per_byte(dram_pj_per_bit(self.dram.memory_type))
+        return table.model_copy(update={"dram_pj_per_byte": per_byte})
 
     @property
     def total_pes(self) -> int:
