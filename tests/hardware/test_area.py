@@ -204,3 +204,13 @@ def test_memory_type_changes_analytical_energy_by_its_dram_bytes() -> None:
     assert lp.dram_bytes == hbm.dram_bytes and lp.latency_s == hbm.latency_s
     assert lp.dram_energy_j == pytest.approx(lp.dram_bytes * 8 * 8e-12)
     assert lp.energy_j - hbm.energy_j == pytest.approx(lp.dram_bytes * 8 * (8.0 - 4.05) * 1e-12)
+
+
+def test_leakage_scale_and_static_mw_of_the_energy_table() -> None:
+    s = design(pe_bytes=512)
+    sub = s.sub_accelerators[0]
+    area_based = leakage_w(sub, s)
+    table = {"name": "lp", "mac_pj": 0.2, "rf_pj": 0.1, "noc_pj_per_word": 0.0, "glb_pj": 1.0,
+             "dram_pj_per_byte": 64.0, "leakage_scale": 0.1, "static_mw": 2.0}
+    lp = HardwareSystem.model_validate({**s.model_dump(), "energy_table": table})
+    assert leakage_w(sub, lp) == pytest.approx(0.1 * area_based + 2e-3)

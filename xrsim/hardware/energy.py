@@ -25,6 +25,8 @@ class EnergyTable(BaseModel):
     dram_pj_per_byte: StrictFloat = Field(ge=0, description="one byte moved to or from DRAM")
     vector_op_pj: StrictFloat = Field(default=0.0, ge=0, description="one vector-unit operation")
     static_mw: StrictFloat = Field(default=0.0, ge=0, description="static power per sub-accelerator")
+    leakage_scale: StrictFloat = Field(default=1.0, ge=0, description=(
+        "multiplies the area model's leakage (e.g. 0.1 for a low-power library)"))
 
     @property
     def mac_j(self) -> float:

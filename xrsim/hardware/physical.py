@@ -145,7 +145,8 @@ def leakage_w_per_m2_40nm() -> float:
 def leakage_w(sub: SubAccelerator, system: HardwareSystem, voltage_v: float | None = None) -> float:
     """Static power of ``sub`` while powered: its area but the PHY, taken back to 40 nm, times
     Aladdin's leakage density, times the Stillmaker-Baas energy factor from 40 nm to the
-    node; plus the energy table's ``static_mw`` (a fixed extra, e.g. from a measured chip).
+    node, times the energy table's ``leakage_scale``; plus its ``static_mw`` (a fixed extra,
+    e.g. from a measured chip).
 
     ``voltage_v`` is the hook for DVFS operating points: leakage scales with V / the
     tables' reference voltage (0.8 V); None is the reference voltage."""
@@ -155,4 +156,5 @@ def leakage_w(sub: SubAccelerator, system: HardwareSystem, voltage_v: float | No
     scale = energy_factor(node) / energy_factor(aladdin_node)
     ref_v = tables().reference_voltage_v
     volts = 1.0 if voltage_v is None else voltage_v / ref_v
-    return (core_at_40nm * leakage_w_per_m2_40nm() * scale + system.energy.static_w) * volts
+    area_based = core_at_40nm * leakage_w_per_m2_40nm() * scale * system.energy.leakage_scale
+    return (area_based + system.energy.static_w) * volts
