@@ -165,8 +165,12 @@ def _value_label(key: str, value: Any) -> str:
         return "lanes-cols"
     if key == "dram_memory_type" and value is None:
         return "dram-table"
-    if key == "power_gating":
-        return "ungated" if value is None or not value.enabled else "gated" + _number_label(value.wake_up_us)
+    if key == "power_gating":  # a PowerGating, or the mapping a search space gives
+        gating = value if value is None or isinstance(value, PowerGating) else \
+            PowerGating.model_validate(value)
+        if gating is None or not gating.enabled:
+            return "ungated"
+        return "gated" + _number_label(gating.wake_up_us)
     if isinstance(value, str):
         return value
     prefix = {"dram_gb_per_s": "dram", "clock_ghz": "clk", "word_bits": "w", "pe_buffer_bytes": "peb",
