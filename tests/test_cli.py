@@ -83,7 +83,7 @@ def test_help_shows_every_default(capsys: pytest.CaptureFixture[str]) -> None:
 def test_list_names_every_kind_of_name(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["list", "--json"]) == 0
     names = json.loads(capsys.readouterr().out)
-    assert names["energy tables"] == ["accelergy-65nm", "eyeriss-65nm-normalised", "xrbench-maestro"]
+    assert names["energy tables"] == ["accelergy-65nm", "eyeriss-65nm-normalised", "int8-7nm", "xrbench-maestro"]
     assert names["drop policies"] == ["deadline", "never", "predicted_miss"]
     assert names["dataflows"] == ["WS", "OS", "RS", "IS"]
     assert names["layer kinds"] == ["conv", "gemm", "attention_matmul", "elementwise", "pool"]
