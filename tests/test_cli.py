@@ -83,9 +83,31 @@ def test_help_shows_every_default(capsys: pytest.CaptureFixture[str]) -> None:
 def test_list_names_every_kind_of_name(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["list", "--json"]) == 0
     names = json.loads(capsys.readouterr().out)
-    assert names["energy tables"] == ["accelergy-65nm", "eyeriss-65nm-normalised", "xrbench-maestro"]
+    assert names["energy tables"] == ["accelergy-65nm", "eyeriss-65nm-normalised", "int8-7nm",
+                                      "xrbench-maestro"]
     assert names["drop policies"] == ["deadline", "never", "predicted_miss"]
     assert names["dataflows"] == ["WS", "OS", "RS", "IS"]
     assert names["layer kinds"] == ["conv", "gemm", "attention_matmul", "elementwise", "pool"]
     assert names["modes"] == ["default", "xrbench"]
     assert {"scheduler", "duration_s", "shared_dram", "config"} <= set(names["run options"])
+
+
+def test_run_json_reports_area_and_power(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--scenario", "ar_gaming", "--hardware", "xrbench-8k-J", "--mode", "xrbench",
+                 "--json", "--set", "technology_nm=16", "--set",
+                 "sub_accelerators.acc0.power_gating={enabled: false, wake_up_us: 1}"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["technology_nm"] == 16
+    area = out["area"]
+    assert out["area_mm2"] == area["area_mm2"] == pytest.approx(
+        sum(s["area_mm2"] for s in area["sub_accelerators"].values()))
+    for term in ("pe_datapath_mm2", "pe_buffers_mm2", "global_buffer_mm2", "noc_mm2", "dram_phy_mm2"):
+        assert area[term] > 0
+    power = out["power"]
+    assert power["energy_j"] == pytest.approx(power["dynamic_j"] + power["dram_j"] + power["static_j"])
+    assert out["power_avg_w"] == power["power_avg_w"] == pytest.approx(power["energy_j"] / power["window_s"])
+    assert out["power_peak_w"] >= out["power_avg_w"] > 0
+    assert out["energy_per_frame_j"] > 0
+    assert set(power["models"]) == set(out["models"])
+    assert main(["run", "--scenario", "ar_gaming", "--hardware", "xrbench-8k-J", "--mode", "xrbench"]) == 0
+    assert "mm^2 at 28 nm; power average" in capsys.readouterr().out

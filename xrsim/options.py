@@ -46,6 +46,9 @@ class CommonOptions(BaseModel):
                                description="steepness of the real-time score, per ms (XRBench's 15)")
     e_max_j: Positive = Field(default=DEFAULT_E_MAX_J,
                               description="energy per frame that scores 0 on energy, in J (XRBench's 1.5)")
+    score_static: bool = Field(default=False, description=(
+        "count each inference's share of the static (leakage) energy in the XRBench energy score; "
+        "off: dynamic energy only, as the reference"))
 
 
 CONFIG_OPTION = "config"
@@ -140,13 +143,14 @@ class RunOptions:
     k_per_ms: float
     e_max_j: float
     engine_options: BaseModel | None
+    score_static: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """Every value that shapes the run, for keys and manifests."""
         engine = self.engine_options.model_dump() if self.engine_options is not None else None
         return {"mode": self.mode, "costs": self.costs, "seed": self.seed,
                 "duration_s": self.duration_s, "k_per_ms": self.k_per_ms, "e_max_j": self.e_max_j,
-                "engine": engine}
+                "score_static": self.score_static, "engine": engine}
 
 
 def not_in_mode(name: str, mode: str, source: str | Path | None) -> SpecError:
@@ -195,4 +199,5 @@ def resolve_options(values: Mapping[str, Any], source: str | Path | None = None)
         raise SpecError(source, "costs", COST_BACKENDS.unknown(costs))
     return RunOptions(mode=mode, costs=costs, seed=common.seed,
                       duration_s=common.duration_s or engine.default_duration_s,
-                      k_per_ms=common.k_per_ms, e_max_j=common.e_max_j, engine_options=engine_options)
+                      k_per_ms=common.k_per_ms, e_max_j=common.e_max_j, engine_options=engine_options,
+                      score_static=common.score_static)

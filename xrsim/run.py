@@ -14,6 +14,8 @@ from xrsim.cost import COST_BACKENDS, CostMemo, CostTable, get_cost_model
 from xrsim.cost.base import ignored_fields
 from xrsim.errors import SpecError
 from xrsim.hardware import HardwareSystem, load_hardware
+from xrsim.hardware.physical import system_area
+from xrsim.metrics.power import PowerStats, power_stats
 from xrsim.metrics.stats import RunStats, run_stats
 from xrsim.metrics.xrbench_score import ScenarioScore, xrbench_score
 from xrsim.options import RunOptions, resolve_options
@@ -37,6 +39,7 @@ class RunResult:
     cost_table: CostTable
     trace: Trace
     score: ScenarioScore
+    power: PowerStats
     config: BaseModel | None = None
     warnings: tuple[str, ...] = ()
     """What may make the score mislead: a model that released no frame, a window shorter
@@ -50,6 +53,7 @@ class RunResult:
 
     def to_dict(self) -> dict:
         score = self.score.to_dict()
+        area = system_area(self.system).to_dict()
         return {
             "scenario": self.scenario.name,
             "hardware": self.system.name,
@@ -64,6 +68,13 @@ class RunResult:
             "models": score["models"],
             "config": self.config.model_dump() if self.config is not None else None,
             "stats": self.stats.to_dict(),
+            "technology_nm": self.system.technology_nm,
+            "area_mm2": area["area_mm2"],
+            "power_avg_w": self.power.power_avg_w,
+            "power_peak_w": self.power.power_peak_w,
+            "energy_per_frame_j": self.power.energy_per_frame_j,
+            "area": area,
+            "power": self.power.to_dict(),
             "warnings": list(self.warnings),
         }
 
@@ -117,11 +128,14 @@ def simulate_resolved(system: HardwareSystem, scenario: Scenario, options: RunOp
     table = CostTable.build(get_cost_model(options.costs), system, scenario.models.values(), memo=cost_memo)
     trace = engine.run(scenario, table, options.engine_options, seed=options.seed, duration_s=duration)
     measured = trace.measured()
+    power = power_stats(trace, table)
+    extra = power.static_share_j if options.score_static else None
     return RunResult(
         system=system, scenario=scenario, mode=options.mode, costs=options.costs, seed=options.seed,
         duration_s=duration, cost_table=table, trace=trace,
-        score=xrbench_score(measured, scenario, k_per_ms=options.k_per_ms, e_max_j=options.e_max_j),
-        config=options.engine_options,
+        score=xrbench_score(measured, scenario, k_per_ms=options.k_per_ms, e_max_j=options.e_max_j,
+                            extra_energy_j=extra),
+        power=power, config=options.engine_options,
         warnings=_warnings(scenario, measured, duration),
     )
 

@@ -14,10 +14,14 @@ MW = 1e-3
 MS = 1e-3
 MJ = 1e-3
 US = 1e-6
+MIB = 2**20
+UM2 = 1e-12  # square micrometre in square metres
+MM2 = 1e-6  # square millimetre in square metres
+BITS_PER_BYTE = 8
 
 
 def bits_to_bytes(bits: float) -> float:
-    return bits / 8
+    return bits / BITS_PER_BYTE
 
 
 def ms_to_s(value_ms: float) -> float:
@@ -55,6 +59,30 @@ def pj_to_j(value_pj: float) -> float:
 
 def mw_to_w(value_mw: float) -> float:
     return value_mw * MW
+
+
+def us_to_s(value_us: float) -> float:
+    return value_us * US
+
+
+def um2_to_m2(value_um2: float) -> float:
+    return value_um2 * UM2
+
+
+def mm2_to_m2(value_mm2: float) -> float:
+    return value_mm2 * MM2
+
+
+def m2_to_mm2(value_m2: float) -> float:
+    return value_m2 / MM2
+
+
+def mm2_per_mib_to_m2_per_byte(value: float) -> float:
+    return value * MM2 / MIB
+
+
+def pj_per_bit_to_pj_per_byte(value: float) -> float:
+    return value * BITS_PER_BYTE
 
 
 # --- The XRBench reference's units -----------------------------------------------------

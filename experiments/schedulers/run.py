@@ -35,7 +35,10 @@ def row_text(row):  # type: ignore[no-untyped-def]
     head = f"| {row['scenario']} | {row['design']} | {policy(row)} |"
     if row["status"] != "ok":
         return f"{head} n/a: {row['error']} | | | |"
-    energy = "-" if row["energy_per_frame_j"] is None else f"{units.j_to_mj(row['energy_per_frame_j']):.2f}"
+    # the frames' own (dynamic) energy, as these tables have always shown; rows before the
+    # power model carried it as energy_per_frame_j
+    per_frame = row.get("dynamic_energy_per_frame_j", row["energy_per_frame_j"])
+    energy = "-" if per_frame is None else f"{units.j_to_mj(per_frame):.2f}"
     return f"{head} {row['score']:.2f} | {row['miss_rate']:.3f} | {row['drop_rate']:.3f} | {energy} |"
 
 

@@ -133,3 +133,12 @@ def test_every_layer_kind_on_the_line(capsys) -> None:
     assert "--layer: R: unknown key for attention_matmul; known: M, N, K, heads, batch" in err
     assert main(["costs", "--layer", "lstm:H=3"]) == 2
     assert "KIND one of conv, gemm, attention_matmul, elementwise, pool" in capsys.readouterr().err
+
+
+def test_costs_show_the_sub_accelerators_area(capsys) -> None:
+    out = run_json(capsys, "--hardware", "xrbench-8k-J", "--model", "GE_FBNet_C", "--sub", "acc1")
+    assert out["sub_accelerator"] == "acc1" and out["technology_nm"] == 28
+    assert out["area"]["area_mm2"] == pytest.approx(sum(v for k, v in out["area"].items() if k != "area_mm2"))
+    assert out["leakage_w"] > 0
+    assert main(["costs", "--hardware", "xrbench-8k-J", "--model", "GE_FBNet_C"]) == 0
+    assert "area at 28 nm:" in capsys.readouterr().out

@@ -276,3 +276,22 @@ def test_generated_file_validates_on_the_command_line(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert f"hardware system '{design.name}'" in done.stdout
+
+
+def test_node_memory_type_and_power_gating_keys() -> None:
+    designs = generate(split="single", dataflows=["WS"], technology_nm=[28, 16], dram_memory_type="HBM3",
+                       power_gating=[None, {"enabled": True, "wake_up_us": 5}])
+    assert [d.name for d in designs] == ["g4096-single-WS-n28-ungated", "g4096-single-WS-n28-gated5",
+                                         "g4096-single-WS-n16-ungated", "g4096-single-WS-n16-gated5"]
+    assert [d.technology_nm for d in designs] == [28, 28, 16, 16]
+    assert {d.dram.memory_type for d in designs} == {"HBM3"}
+    assert [d.sub_accelerators[0].wake_up_s for d in designs] == pytest.approx([0.0, 5e-6, 0.0, 5e-6])
+
+
+def test_a_power_gating_label_from_a_search_point() -> None:
+    # a search space gives the raw mapping, not the validated spec
+    from xrsim.sweep.generate import _value_label
+
+    assert _value_label("power_gating", {"wake_up_us": 5}) == "gated5"
+    assert _value_label("power_gating", {"enabled": False, "wake_up_us": 5}) == "ungated"
+    assert _value_label("power_gating", None) == "ungated"

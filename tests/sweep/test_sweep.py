@@ -191,6 +191,14 @@ def test_rows_are_the_runs_of_simulate(tmp_path: Path) -> None:
     assert row["score"] == alone.score.score
     assert row["miss_rate"] == alone.stats.run.miss_rate
     assert row["utilisation"] == alone.stats.utilisation
+    # the physical figures of run --json, in every row
+    out = alone.to_dict()
+    for key in ("area_mm2", "power_avg_w", "power_peak_w", "energy_per_frame_j"):
+        assert row[key] == out[key]
+    assert row["dynamic_energy_per_frame_j"] == alone.stats.run.energy_per_frame_j
+    assert row["static_energy_j"] == alone.power.static_j > 0
+    assert all(r["area_mm2"] > 0 and r["power_avg_w"] > 0 and r["power_peak_w"] > 0
+               and r["energy_per_frame_j"] > 0 for r in rows)
 
 
 # -- results are never lost ----------------------------------------------------------------------

@@ -20,6 +20,7 @@ from xrsim.cost.analytical import AnalyticalCostModel
 from xrsim.cost.analytical.scalesim import scalesim_layer
 from xrsim.errors import SpecError
 from xrsim.hardware import DATAFLOWS, HardwareSystem, SubAccelerator, load_hardware
+from xrsim.hardware.physical import leakage_w, sub_area
 from xrsim.hardware.spec import PE_BUFFER_BYTES_EYERISS
 from xrsim.specio import validate_spec
 from xrsim.workload.layer_text import LAYER_KEYS, parse_layer
@@ -122,6 +123,11 @@ def _print_table(cost: ModelCost, system: HardwareSystem, sub: SubAccelerator, b
     dram = f", DRAM {cost.dram_bytes:,.0f} B" if cost.dram_bytes is not None else ""
     util = f", utilisation {cost.utilisation:.3f}" if cost.utilisation is not None else ""
     print(f"total: latency {cost.latency_s:.6e} s, energy {cost.energy_j:.6e} J{dram}{util}")
+    area = sub_area(sub, system).to_dict()
+    terms = ", ".join(f"{k.removesuffix('_mm2').replace('_', ' ')} {v:.4g}" for k, v in area.items()
+                      if k != "area_mm2")
+    print(f"area at {system.technology_nm} nm: {area['area_mm2']:.4g} mm^2 ({terms}); "
+          f"leakage {leakage_w(sub, system):.4g} W")
 
 
 def _write_csv(path: Path, cost: ModelCost) -> None:
@@ -179,7 +185,9 @@ def cmd_costs(args: argparse.Namespace) -> int:
             "dataflow": sub.dataflow, "array": [sub.rows, sub.cols], "costs": args.costs,
             "energy_table": system.energy.name, "latency_s": cost.latency_s,
             "energy_j": cost.energy_j, "dram_bytes": cost.dram_bytes,
-            "utilisation": cost.utilisation, "layers": _layer_rows(cost),
+            "utilisation": cost.utilisation, "technology_nm": system.technology_nm,
+            "area": sub_area(sub, system).to_dict(), "leakage_w": leakage_w(sub, system),
+            "layers": _layer_rows(cost),
         }
         if args.layer:  # one layer: its figures at the top level, for scripts
             out.update({k: v for k, v in out["layers"][0].items() if k != "name"})

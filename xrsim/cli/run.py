@@ -53,6 +53,12 @@ def _print_run(result: RunResult) -> None:
     r = result.stats.run
     print(f"miss rate {r.miss_rate:.3f}, drop rate {r.drop_rate:.3f}, utilisation "
           + ", ".join(f"{n} {u:.2f}" for n, u in result.stats.utilisation.items()))
+    p = result.power
+    avg = "-" if p.power_avg_w is None else f"{p.power_avg_w:.3f}"
+    per_frame = "-" if p.energy_per_frame_j is None else f"{p.energy_per_frame_j:.4g}"
+    print(f"area {p.area_mm2:.3f} mm^2 at {result.system.technology_nm} nm; power average {avg} W, "
+          f"peak {p.power_peak_w:.3f} W; energy per frame {per_frame} J (dynamic {p.dynamic_j:.4g}, "
+          f"DRAM {p.dram_j:.4g}, static {p.static_j:.4g} J in all)")
 
 
 def run_option_values(args: argparse.Namespace) -> dict[str, Any]:

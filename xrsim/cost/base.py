@@ -40,7 +40,9 @@ class LayerCosts:
 @dataclass(frozen=True)
 class ModelCost:
     """Whole-model cost; ``layers`` is None when the backend knows only model totals.
-    ``utilisation`` is MACs / (PEs x cycles) over the whole model."""
+    ``utilisation`` is MACs / (PEs x cycles) over the whole model. ``dram_energy_j`` is the
+    part of ``energy_j`` spent moving DRAM bytes (None: the backend does not say; 0 if it
+    charges none)."""
 
     model: str
     sub_accelerator: str
@@ -49,6 +51,7 @@ class ModelCost:
     dram_bytes: float | None = None
     utilisation: float | None = None
     layers: LayerCosts | None = None
+    dram_energy_j: float | None = None
 
 
 class CostModel(ABC):
@@ -84,6 +87,9 @@ def _by_sub(backend: CostModel, system: HardwareSystem, wanted: Sequence[tuple[M
 
 
 HARMLESS_FIELDS = frozenset({"name", "description", "source"})
+RUN_FIELDS = frozenset({"technology_nm", "power_gating", "enabled", "wake_up_us"})
+"""Fields that shape a run but never a model's cost: the node (area and leakage) and power
+gating (the engine), so overriding them means something whatever the backend."""
 
 
 def ignored_fields(backend: str, paths: list[str]) -> list[str]:
@@ -96,7 +102,7 @@ def ignored_fields(backend: str, paths: list[str]) -> list[str]:
     for path in paths:
         parts = path.split(".")
         field = parts[-1] if parts[0] == "sub_accelerators" and len(parts) >= 3 else parts[0]
-        if field not in reads | HARMLESS_FIELDS:
+        if field not in reads | HARMLESS_FIELDS | RUN_FIELDS:
             ignored.append(path)
     return ignored
 

@@ -46,5 +46,5 @@ class CalibratedCostModel(CostModel):
             model=model.name, sub_accelerator=sub.name, latency_s=measured.latency_s,
             energy_j=measured.energy_j, dram_bytes=shaped.dram_bytes,
             utilisation=None if shaped.utilisation is None else shaped.utilisation / time_scale,
-            layers=scaled,
+            layers=scaled, dram_energy_j=measured.dram_energy_j,
         )

@@ -65,5 +65,6 @@ class TableCostModel(CostModel):
                 "knows the configurations in its CSV - use --costs analytical for others",
             )
         latency_s, energy_j = rows[key]
+        # the reference's MAESTRO totals leave DRAM energy out
         return ModelCost(model=model.name, sub_accelerator=sub.name,
-                         latency_s=latency_s, energy_j=energy_j)
+                         latency_s=latency_s, energy_j=energy_j, dram_energy_j=0.0)

@@ -25,6 +25,8 @@ class EnergyTable(BaseModel):
     dram_pj_per_byte: StrictFloat = Field(ge=0, description="one byte moved to or from DRAM")
     vector_op_pj: StrictFloat = Field(default=0.0, ge=0, description="one vector-unit operation")
     static_mw: StrictFloat = Field(default=0.0, ge=0, description="static power per sub-accelerator")
+    leakage_scale: StrictFloat = Field(default=1.0, ge=0, description=(
+        "multiplies the area model's leakage (e.g. 0.1 for a low-power library)"))
 
     @property
     def mac_j(self) -> float:
@@ -64,6 +66,15 @@ _XRBENCH_MAC_PJ = 2.88
 _ACCELERGY_RF_PJ = (1.977 + 0.202 + 0.251 + 0.219) / 4
 _ACCELERGY_GLB_PJ = (18.18 + 14.14) / 2 / units.bits_to_bytes(64)
 _ACCELERGY_DRAM_PJ_PER_BYTE = 512 / units.bits_to_bytes(64)
+
+# An 8-bit accelerator at 7 nm, from Horowitz's 45 nm, 0.9 V figures (ISSCC 2014 keynote,
+# "Computing's energy problem"): int8 multiply 0.2 pJ + add 0.03 pJ per MAC, int8 add 0.03 pJ
+# per vector op, 1 MB SRAM 100 pJ per 64-bit access (12.5 pJ per byte), each scaled to 7 nm
+# by Stillmaker and Baas's energy fits at 0.8 V: E(7 nm) / E(45 nm) = 0.065358 / 0.69302.
+# PE-local and NoC words keep Eyeriss's MAC : RF : NoC = 1 : 1 : 2 (Chen et al., ISCA 2016).
+# DRAM: LPDDR5's 6.4 pJ per bit (I/O energy, which hardly scales); dram.memory_type overrides.
+_TO_7NM = 0.065358 / 0.69302
+_INT8_MAC_7NM_PJ = (0.2 + 0.03) * _TO_7NM
 
 ENERGY_TABLES: dict[str, EnergyTable] = {
     "xrbench-maestro": EnergyTable(
@@ -110,5 +121,20 @@ ENERGY_TABLES: dict[str, EnergyTable] = {
         glb_pj=_ACCELERGY_GLB_PJ,
         dram_pj_per_byte=_ACCELERGY_DRAM_PJ_PER_BYTE,
         vector_op_pj=0.208,
+    ),
+    "int8-7nm": EnergyTable(
+        name="int8-7nm",
+        description=(
+            "An 8-bit datapath at 7 nm: Horowitz's 45 nm energies (ISSCC 2014) scaled by "
+            "Stillmaker-Baas (x 0.0943): MAC 0.0217 pJ, PE-local word = MAC and NoC word = 2 MACs "
+            "(Eyeriss's ratios), global buffer 1.18 pJ per byte (1 MB SRAM), vector op 0.0028 pJ, "
+            "LPDDR5 DRAM 51.2 pJ per byte. For headset-class design studies with technology_nm: 7."
+        ),
+        mac_pj=_INT8_MAC_7NM_PJ,
+        rf_pj=_INT8_MAC_7NM_PJ,
+        noc_pj_per_word=2 * _INT8_MAC_7NM_PJ,
+        glb_pj=100 / units.bits_to_bytes(64) * _TO_7NM,
+        dram_pj_per_byte=6.4 * units.BITS_PER_BYTE,
+        vector_op_pj=0.03 * _TO_7NM,
     ),
 }

@@ -20,11 +20,16 @@ from pydantic import (
 
 from xrsim import units
 from xrsim.hardware.energy import ENERGY_TABLES, EnergyTable
+from xrsim.hardware.tables import MAX_NODE_NM, MIN_NODE_NM, dram_pj_per_bit
 from xrsim.specio import SPEC_CONFIG, field_error, repeated
 
 Dataflow = Literal["WS", "OS", "RS", "IS"]
 DATAFLOWS: tuple[str, ...] = ("WS", "OS", "RS", "IS")
 WsVariant = Literal["systolic", "nvdla"]
+MemoryType = Literal["LPDDR4", "LPDDR5", "HBM2", "HBM3"]
+DEFAULT_TECHNOLOGY_NM = 28
+"""The node of a design that names none: MAESTRO's cost database, from which the XRBench
+reference's energies come, is a 28 nm one."""
 Rate = Annotated[StrictFloat, Field(ge=1e-6, le=1e12)]
 """A bandwidth (words per cycle, GB/s): bounded so that every latency stays a finite number."""
 # Sub-accelerator quantities, named so that a design generator checks its values as the spec does.
@@ -74,6 +79,19 @@ def square_array(num_pes: int, max_aspect: float = MAX_ASPECT) -> tuple[int, int
     return rows, cols
 
 
+class PowerGating(BaseModel):
+    """Power gating of an idle sub-accelerator: it leaks nothing while gated, and the next
+    job it starts waits ``wake_up_us`` for it to power up."""
+
+    model_config = SPEC_CONFIG
+    enabled: bool = True
+    wake_up_us: StrictFloat = Field(ge=0, le=1e9, description="time to power up before a job, in us")
+
+    @property
+    def wake_up_s(self) -> float:
+        return units.us_to_s(self.wake_up_us) if self.enabled else 0.0
+
+
 class SubAccelerator(BaseModel):
     model_config = SPEC_CONFIG
 
@@ -107,6 +125,8 @@ class SubAccelerator(BaseModel):
         default=1.0,
         description="how much of compute, NoC and DRAM time overlaps (1: perfect double buffering)",
     )
+    power_gating: PowerGating | None = Field(
+        default=None, description="gate the sub-accelerator while idle (mode default only)")
 
     @field_validator("dataflow", mode="before")
     @classmethod
@@ -158,6 +178,14 @@ class SubAccelerator(BaseModel):
     def lanes(self) -> int:
         return self.vector_lanes or self.cols
 
+    @property
+    def gated(self) -> bool:
+        return self.power_gating is not None and self.power_gating.enabled
+
+    @property
+    def wake_up_s(self) -> float:
+        return self.power_gating.wake_up_s if self.power_gating is not None else 0.0
+
 
 class DramSpec(BaseModel):
     """Off-chip memory. Unshared: each sub-accelerator has a link of this bandwidth.
@@ -166,6 +194,9 @@ class DramSpec(BaseModel):
     model_config = SPEC_CONFIG
     bandwidth_gb_per_s: Rate
     shared: bool = False
+    memory_type: MemoryType | None = Field(
+        default=None, description="LPDDR4, LPDDR5, HBM2 or HBM3: sets DRAM energy per byte "
+                                  "(default: the energy table's)")
 
     @property
     def bytes_per_s(self) -> float:
@@ -179,6 +210,7 @@ class HardwareSystem(BaseModel):
     description: str | None = None
     source: str | None = None
     energy_table: str | EnergyTable = "xrbench-maestro"
+    technology_nm: StrictInt = Field(default=DEFAULT_TECHNOLOGY_NM, description="technology node, nm")
     dram: DramSpec
     sub_accelerators: tuple[SubAccelerator, ...] = Field(min_length=1)
 
@@ -191,6 +223,14 @@ class HardwareSystem(BaseModel):
             )
         return value
 
+    @field_validator("technology_nm")
+    @classmethod
+    def _covered_node(cls, value: int) -> int:
+        if not MIN_NODE_NM <= value <= MAX_NODE_NM:
+            raise ValueError(f"must be {MIN_NODE_NM} to {MAX_NODE_NM} nm (the nodes the area and "
+                             f"leakage tables cover), got {value}")
+        return value
+
     @field_validator("sub_accelerators")
     @classmethod
     def _unique_names(cls, subs: tuple[SubAccelerator, ...]) -> tuple[SubAccelerator, ...]:
@@ -201,9 +241,14 @@ class HardwareSystem(BaseModel):
 
     @property
     def energy(self) -> EnergyTable:
-        if isinstance(self.energy_table, EnergyTable):
-            return self.energy_table
-        return ENERGY_TABLES[self.energy_table]
+        """The energy table, its DRAM energy per byte set by ``dram.memory_type`` if given."""
+        table = self.energy_table
+        if not isinstance(table, EnergyTable):
+            table = ENERGY_TABLES[table]
+        if self.dram.memory_type is None:
+            return table
+        per_byte = units.pj_per_bit_to_pj_per_byte(dram_pj_per_bit(self.dram.memory_type))
+        return table.model_copy(update={"dram_pj_per_byte": per_byte})
 
     @property
     def total_pes(self) -> int:

@@ -11,6 +11,7 @@ S_m = sum over completed of RT_i EN_i ACC_m / frames * QoE_m. The scenario score
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
 from xrsim import units
@@ -59,14 +60,16 @@ class ScenarioScore:
         }
 
 
-def score_model(trace: Trace, name: str, acc: float, k_per_ms: float, e_max_j: float) -> ModelScore:
+def score_model(trace: Trace, name: str, acc: float, k_per_ms: float, e_max_j: float,
+                extra_energy_j: Mapping[tuple[str, int], float] | None = None) -> ModelScore:
     records = trace.of_model(name)
     done = [r for r in records if not r.dropped]
     frames, dropped = len(records), len(records) - len(done)
     if frames == 0:
         return ModelScore(name, 0.0, 0.0, 0.0, acc, 0.0, 0, 0, 0)
     rts = [realtime_score(units.s_to_ms(r.lateness_s), k_per_ms) for r in done]
-    ens = [energy_score(r.energy_j, e_max_j) for r in done]
+    extra = extra_energy_j or {}
+    ens = [energy_score(r.energy_j + extra.get((r.model, r.frame), 0.0), e_max_j) for r in done]
     qoe = 1.0 - dropped / frames
     total = sum(rt * en * acc for rt, en in zip(rts, ens, strict=True))
     return ModelScore(
@@ -83,13 +86,16 @@ def score_model(trace: Trace, name: str, acc: float, k_per_ms: float, e_max_j: f
 
 
 def xrbench_score(trace: Trace, scenario: Scenario, *, k_per_ms: float = DEFAULT_K_PER_MS,
-                  e_max_j: float = DEFAULT_E_MAX_J) -> ScenarioScore:
-    """The scenario's score and its RT / EN / QoE bars (each a mean over its models)."""
+                  e_max_j: float = DEFAULT_E_MAX_J,
+                  extra_energy_j: Mapping[tuple[str, int], float] | None = None) -> ScenarioScore:
+    """The scenario's score and its RT / EN / QoE bars (each a mean over its models).
+    ``extra_energy_j`` adds energy to an inference's own, by (model, frame): its share of
+    the static energy when the run option ``score_static`` is on."""
     per_model: dict[str, ModelScore] = {}
     for use in scenario.uses:
         model = scenario.models[use.model]
         acc = model.accuracy.score if model.accuracy is not None else 1.0
-        per_model[use.model] = score_model(trace, use.model, acc, k_per_ms, e_max_j)
+        per_model[use.model] = score_model(trace, use.model, acc, k_per_ms, e_max_j, extra_energy_j)
     n = len(per_model)
     return ScenarioScore(
         scenario=scenario.name,

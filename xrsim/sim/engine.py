@@ -126,6 +126,11 @@ class DefaultEngine:
         self.at_boundary: list[Job] = []  # frames that reached a block boundary this instant
         self.settle_due = False  # a settle step is owed once this instant's events have run
         self.open_slice: list[tuple[Job, float] | None] = [None] * len(sub_names)
+        # Power gating: a gated sub-accelerator is off while idle (from the start), and the
+        # block that starts on it while it is off first waits its wake-up time.
+        self.gated = [s.gated for s in system.sub_accelerators]
+        self.wake_up_s = [s.wake_up_s for s in system.sub_accelerators]
+        self.asleep = list(self.gated)
         self.pending: dict[tuple[str, int], _Pending] = {}
         self.seq = 0
         self.last_s = 0.0
@@ -217,7 +222,7 @@ class DefaultEngine:
     def _log_drop(self, model: str, frame: int, release_s: float, deadline_s: float) -> None:
         now = self.env.now
         self.record_rows.append((model, frame, None, None, release_s, now, deadline_s, now, 0.0, True,
-                                 0, None, 0.0, 0.0, 0))
+                                 0, None, 0.0, 0.0, 0, 0))
         self.last_s = max(self.last_s, now)
         self._resolve(model, frame, DROPPED)
 
@@ -232,7 +237,7 @@ class DefaultEngine:
         self.record_rows.append((
             job.model, job.frame, self.trace.sub_accelerators[sub], sub, job.release_s, job.dispatch_s,
             job.deadline_s, now, job.energy_j, False, job.preemptions, job.service_s, job.stall_s,
-            job.suspended_s, job.migrations,
+            job.suspended_s, job.migrations, job.wake_ups,
         ))
         self.last_s = max(self.last_s, now)
         self._resolve(job.model, job.frame, DONE)
@@ -252,6 +257,9 @@ class DefaultEngine:
         if self.bandwidth is not None:
             self._advance()
         self._dispatch()
+        for i, seg in enumerate(self.running):
+            if seg is None and self.gated[i]:
+                self.asleep[i] = True
         for job in self.at_boundary:
             if job in self.waiting:
                 job.preemptions += 1
@@ -353,6 +361,10 @@ class DefaultEngine:
         if opened is None or opened[0] is not job:
             self._close_slice(sub, now)
             self.open_slice[sub] = (job, now)
+        if self.asleep[sub]:
+            overhead_s += self.wake_up_s[sub]
+            self.asleep[sub] = False
+            job.wake_ups += 1
         costs = self.blocks.get(job.model, sub)
         b = job.next_block
         latency = costs.latency_s[b]

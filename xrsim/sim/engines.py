@@ -83,4 +83,9 @@ class XRBenchMode(Engine):
     def run(self, scenario: Scenario, table: CostTable, options: BaseModel | None, *,
             seed: int, duration_s: float) -> Trace:
         assert isinstance(options, XRBenchOptions)
+        gated = [s.name for s in table.system.sub_accelerators if s.gated]
+        if gated:
+            raise SpecError(None, "power_gating", (
+                f"mode 'xrbench' has no power gating (the reference has none), and {', '.join(gated)} "
+                "of the hardware asks for it; use mode 'default'"))
         return run_xrbench(scenario, table, seed=seed, duration_s=duration_s, rng=options.rng)

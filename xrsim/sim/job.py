@@ -28,6 +28,7 @@ class Job:
     suspended_at: float | None = None
     preemptions: int = 0
     migrations: int = 0
+    wake_ups: int = 0
 
     @property
     def started(self) -> bool:

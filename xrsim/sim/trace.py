@@ -18,10 +18,11 @@ class InferenceRecord:
     no sub-accelerator, no energy.
 
     The default engine also fills in how its span splits up, so that
-    completion - dispatch = service_s + stall_s + suspended_s + migration overheads:
+    completion - dispatch = service_s + stall_s + suspended_s + migration overheads + wake-ups:
     ``service_s`` is the costed (stand-alone) latency of the blocks it ran, ``stall_s`` the
     extra time lost to shared-DRAM contention, ``suspended_s`` the time it waited while
-    preempted. ``sub_accelerator`` is where it finished. The reference engine leaves
+    preempted; ``wake_ups`` counts its blocks that first waited for a power-gated
+    sub-accelerator to power up. ``sub_accelerator`` is where it finished. The reference engine leaves
     ``service_s`` None: its inferences run whole and alone, so their span is their service.
     """
 
@@ -40,6 +41,7 @@ class InferenceRecord:
     stall_s: float = 0.0
     suspended_s: float = 0.0
     migrations: int = 0
+    wake_ups: int = 0
 
     @property
     def latency_s(self) -> float:

@@ -53,6 +53,7 @@ from pydantic import (
     Field,
     StrictBool,
     StrictFloat,
+    StrictInt,
     StrictStr,
     Tag,
     ValidationError,
@@ -72,9 +73,11 @@ from xrsim.hardware.spec import (
     DegenerateArrayError,
     HardwareSystem,
     Lanes,
+    MemoryType,
     NumPes,
     Overlap,
     PeBufferBytes,
+    PowerGating,
     Rate,
     RsOverhead,
     SubAccelerator,
@@ -94,9 +97,9 @@ SPLITS: dict[str, tuple[float, ...]] = {
 DEFAULT_DATAFLOW_CHOICES: tuple[Dataflow, ...] = ("WS", "OS", "RS")
 """XRBench's three, which every cost backend has; IS (analytical only) on request."""
 FRACTION_SUM_TOLERANCE = 1e-9
-SYSTEM_KEYS = ("energy_table", "dram_gb_per_s", "dram_shared")
+SYSTEM_KEYS = ("energy_table", "technology_nm", "dram_gb_per_s", "dram_shared", "dram_memory_type")
 SUB_KEYS = ("clock_ghz", "word_bits", "pe_buffer_bytes", "global_buffer_kib", "noc_words_per_cycle",
-            "vector_lanes", "ws_variant", "rs_overhead", "overlap")
+            "vector_lanes", "ws_variant", "rs_overhead", "overlap", "power_gating")
 """Every SubAccelerator key but name, dataflow, num_pes and array (which the generator sets)."""
 HARDWARE_KEYS = SYSTEM_KEYS + SUB_KEYS
 
@@ -160,11 +163,19 @@ def _value_label(key: str, value: Any) -> str:
         return "dram-shared" if value else "dram-private"
     if key == "vector_lanes" and value is None:
         return "lanes-cols"
+    if key == "dram_memory_type" and value is None:
+        return "dram-table"
+    if key == "power_gating":  # a PowerGating, or the mapping a search space gives
+        gating = value if value is None or isinstance(value, PowerGating) else \
+            PowerGating.model_validate(value)
+        if gating is None or not gating.enabled:
+            return "ungated"
+        return "gated" + _number_label(gating.wake_up_us)
     if isinstance(value, str):
         return value
     prefix = {"dram_gb_per_s": "dram", "clock_ghz": "clk", "word_bits": "w", "pe_buffer_bytes": "peb",
               "global_buffer_kib": "gb", "noc_words_per_cycle": "noc", "vector_lanes": "lanes",
-              "rs_overhead": "rso", "overlap": "ov"}[key]
+              "rs_overhead": "rso", "overlap": "ov", "technology_nm": "n"}[key]
     return prefix + _number_label(value)
 
 
@@ -232,6 +243,9 @@ class GenerateSpec(BaseModel):
         default=(HardwareSystem.model_fields["energy_table"].default,), min_length=1)
     dram_gb_per_s: tuple[Rate, ...] = Field(min_length=1)
     dram_shared: tuple[StrictBool, ...] = Field(default=(False,), min_length=1)
+    technology_nm: tuple[StrictInt, ...] = Field(
+        default=(HardwareSystem.model_fields["technology_nm"].default,), min_length=1)
+    dram_memory_type: tuple[MemoryType | None, ...] = Field(default=(None,), min_length=1)
     clock_ghz: tuple[ClockGhz, ...] = Field(default=(_sub_default("clock_ghz"),), min_length=1)
     word_bits: tuple[WordBits, ...] = Field(default=(_sub_default("word_bits"),), min_length=1)
     pe_buffer_bytes: tuple[PeBufferBytes, ...] = Field(default=(_sub_default("pe_buffer_bytes"),),
@@ -242,6 +256,7 @@ class GenerateSpec(BaseModel):
     ws_variant: tuple[WsVariant, ...] = Field(default=(_sub_default("ws_variant"),), min_length=1)
     rs_overhead: tuple[RsOverhead, ...] = Field(default=(_sub_default("rs_overhead"),), min_length=1)
     overlap: tuple[Overlap, ...] = Field(default=(_sub_default("overlap"),), min_length=1)
+    power_gating: tuple[PowerGating | None, ...] = Field(default=(None,), min_length=1)
 
     @field_validator("pe_budget", *HARDWARE_KEYS, mode="before")
     @classmethod
@@ -420,7 +435,9 @@ def generate_designs(spec: GenerateSpec, source: str | Path | None = None) -> li
                     "description": f"Generated, {budget} PEs split {split_label(split)}: {layout}",
                     "source": provenance,
                     "energy_table": hw["energy_table"],
-                    "dram": {"bandwidth_gb_per_s": hw["dram_gb_per_s"], "shared": hw["dram_shared"]},
+                    "technology_nm": hw["technology_nm"],
+                    "dram": {"bandwidth_gb_per_s": hw["dram_gb_per_s"], "shared": hw["dram_shared"],
+                             "memory_type": hw["dram_memory_type"]},
                     "sub_accelerators": subs,
                 }, source))
     return designs

@@ -1,7 +1,10 @@
 """Energy: actions counted by the performance model times per-action energies.
 
 E = MACs e_mac + PE-buffer accesses e_rf + NoC words e_noc + buffer accesses e_glb
-  + DRAM bytes e_dram + vector ops e_vec + static power x latency.
+  + DRAM bytes e_dram + vector ops e_vec.
+
+Static (leakage) power is not a layer's: it is charged over the whole run, busy or idle
+(``xrsim/metrics/power.py``).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ register and latches the two operands it forwards."""
 
 def layer_energy_j(table: EnergyTable, *, macs: np.ndarray, rf_accesses: np.ndarray,
                    noc_words: np.ndarray, glb_accesses: np.ndarray, dram_bytes: np.ndarray,
-                   vector_ops: np.ndarray, latency_s: np.ndarray) -> np.ndarray:
+                   vector_ops: np.ndarray) -> np.ndarray:
     return (macs * table.mac_j + rf_accesses * table.rf_j + noc_words * table.noc_j_per_word
             + glb_accesses * table.glb_j + dram_bytes * table.dram_j_per_byte
-            + vector_ops * table.vector_op_j + latency_s * table.static_w)
+            + vector_ops * table.vector_op_j)

@@ -120,7 +120,7 @@ def cost_shapes(shapes: LayerShapes, sub: SubAccelerator, dram_bytes_per_s: floa
     rf_per_mac = RF_ACCESSES_PER_MAC["RS" if sub.dataflow == "RS" else "systolic"]
     energy = layer_energy_j(table, macs=macs, rf_accesses=macs * rf_per_mac, noc_words=glb,
                             glb_accesses=glb, dram_bytes=dram_b,
-                            vector_ops=np.where(mac, 0, shapes.vector_ops), latency_s=latency_s)
+                            vector_ops=np.where(mac, 0, shapes.vector_ops))
     util = np.where(lat.cycles > 0, macs / np.maximum(lat.cycles, 1e-300) / sub.num_pes, 0.0)
     return {
         "macs": macs, "cycles": lat.cycles, "compute_cycles": compute, "latency_s": latency_s,
@@ -185,10 +185,10 @@ class AnalyticalCostModel(CostModel):
     def model_costs(self, models: Sequence[Model], sub: SubAccelerator, system: HardwareSystem
                     ) -> list[ModelCost]:
         arrays = self._layer_arrays(models, sub, system)
-        return [_model_cost(model, sub, a) for model, a in zip(models, arrays, strict=True)]
+        return [_model_cost(model, sub, system, a) for model, a in zip(models, arrays, strict=True)]
 
 
-def _model_cost(model: Model, sub: SubAccelerator, a: Arrays) -> ModelCost:
+def _model_cost(model: Model, sub: SubAccelerator, system: HardwareSystem, a: Arrays) -> ModelCost:
     layers = AnalyticalLayerCosts(
         names=model.layer_names, macs=a["macs"], cycles=a["cycles"],
         latency_s=a["latency_s"], energy_j=a["energy_j"], dram_bytes=a["dram_bytes"],
@@ -200,4 +200,5 @@ def _model_cost(model: Model, sub: SubAccelerator, a: Arrays) -> ModelCost:
                      latency_s=float(a["latency_s"].sum()), energy_j=float(a["energy_j"].sum()),
                      dram_bytes=float(a["dram_bytes"].sum()),
                      utilisation=_utilisation(a, sub.num_pes),
-                     layers=layers)
+                     layers=layers,
+                     dram_energy_j=float(a["dram_bytes"].sum()) * system.energy.dram_j_per_byte)

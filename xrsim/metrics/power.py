@@ -1,0 +1,152 @@
+"""Power and energy of a run over its measurement window (docs/metrics.md, "Power"):
+dynamic (on-chip) + DRAM + static = total, average and peak power, energy per frame,
+performance per watt and per mm^2.
+
+Static power is each sub-accelerator's leakage (``xrsim.hardware.physical``) over the whole
+window, busy or idle; a power-gated one leaks only while powered, which is while it runs
+(its wake-ups included: they are part of its execution slices). Each completed frame's
+energy is what the cost backend charged for its blocks; its DRAM part is the backend's
+``dram_energy_j`` of the model on the sub-accelerator where it completed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+
+from xrsim import units
+from xrsim.cost.base import CostTable
+from xrsim.hardware.physical import leakage_w, system_area
+from xrsim.sim.trace import Trace
+
+Frame = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class SubPower:
+    leakage_w: float
+    powered_s: float
+    busy_s: float
+    static_j: float
+
+
+@dataclass(frozen=True)
+class ModelEnergy:
+    completed: int
+    dynamic_j: float
+    dram_j: float
+    static_j: float
+    energy_j: float
+    energy_per_frame_j: float | None
+
+
+@dataclass(frozen=True)
+class PowerStats:
+    """Joules, watts, seconds and mm^2. ``dynamic_j`` is on-chip switching energy (the
+    frames' charged energy less its DRAM part); energy_j = dynamic_j + dram_j + static_j."""
+
+    window_s: float
+    dynamic_j: float
+    dram_j: float
+    static_j: float
+    energy_j: float
+    power_avg_w: float | None
+    power_peak_w: float
+    energy_per_frame_j: float | None
+    inferences_per_s: float | None
+    inferences_per_s_per_w: float | None
+    inferences_per_s_per_mm2: float | None
+    area_mm2: float
+    sub_accelerators: dict[str, SubPower]
+    models: dict[str, ModelEnergy]
+    static_share_j: dict[Frame, float]
+    """Each measured completed frame's share of the static energy, by its busy time."""
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        del out["static_share_j"]
+        return out
+
+
+def _dram_j(table: CostTable, model: str, sub_index: int | None) -> float:
+    if sub_index is None:
+        return 0.0
+    return table.get(model, sub_index).dram_energy_j or 0.0
+
+
+def power_stats(trace: Trace, table: CostTable) -> PowerStats:
+    """The power figures of ``trace`` (the whole trace: its measured part is taken here)."""
+    system = table.system
+    measured = trace.measured()
+    window = trace.end_s - trace.warmup_s
+    subs = system.sub_accelerators
+    leak = [leakage_w(s, system) for s in subs]
+    slices = measured.execution_slices()
+    busy = [0.0] * len(subs)
+    frame_busy: dict[Frame, float] = defaultdict(float)
+    for s in slices:
+        busy[s.sub_index] += s.end_s - s.start_s
+        frame_busy[(s.model, s.frame)] += s.end_s - s.start_s
+    powered = [busy[i] if sub.gated else max(window, 0.0) for i, sub in enumerate(subs)]
+    static = [leak[i] * powered[i] for i in range(len(subs))]
+    static_j = sum(static)
+
+    done = measured.completed()
+    dram = {(r.model, r.frame): _dram_j(table, r.model, r.sub_index) for r in done}
+    charged = sum(r.energy_j for r in done)
+    dram_j = sum(dram.values())
+    total_busy = sum(frame_busy.values())
+    share = {(r.model, r.frame): (static_j * frame_busy[(r.model, r.frame)] / total_busy if total_busy > 0
+                                  else 0.0) for r in done}
+
+    models = {}
+    for m in trace.models:
+        mine = [r for r in done if r.model == m]
+        e = sum(r.energy_j for r in mine)
+        d = sum(dram[(r.model, r.frame)] for r in mine)
+        st = sum(share[(r.model, r.frame)] for r in mine)
+        models[m] = ModelEnergy(completed=len(mine), dynamic_j=e - d, dram_j=d, static_j=st, energy_j=e + st,
+                                energy_per_frame_j=(e + st) / len(mine) if mine else None)
+
+    energy = charged + static_j
+    area_mm2 = units.m2_to_mm2(system_area(system).total_m2)
+    avg = energy / window if window > 0 else None
+    rate = len(done) / window if window > 0 else None
+    return PowerStats(
+        window_s=window, dynamic_j=charged - dram_j, dram_j=dram_j, static_j=static_j, energy_j=energy,
+        power_avg_w=avg, power_peak_w=_peak_w(trace, slices, leak, [s.gated for s in subs]),
+        energy_per_frame_j=energy / len(done) if done else None,
+        inferences_per_s=rate,
+        inferences_per_s_per_w=rate / avg if rate is not None and avg else None,
+        inferences_per_s_per_mm2=rate / area_mm2 if rate is not None and area_mm2 > 0 else None,
+        area_mm2=area_mm2,
+        sub_accelerators={s.name: SubPower(leakage_w=leak[i], powered_s=powered[i], busy_s=busy[i],
+                                           static_j=static[i]) for i, s in enumerate(subs)},
+        models=models, static_share_j=share,
+    )
+
+
+def _peak_w(trace: Trace, slices: list, leak: list[float], gated: list[bool]) -> float:
+    """The highest instantaneous power in the window: the leakage of every powered
+    sub-accelerator plus, for each running frame, its charged energy spread evenly over
+    its execution slices (of the whole run, so a frame that straddles the warm-up keeps
+    its rate)."""
+    energy = {(r.model, r.frame): r.energy_j for r in trace.completed()}
+    span: dict[Frame, float] = defaultdict(float)
+    for s in trace.execution_slices():
+        span[(s.model, s.frame)] += s.end_s - s.start_s
+    base = sum(w for w, g in zip(leak, gated, strict=True) if not g)
+    deltas: dict[float, float] = defaultdict(float)
+    for s in slices:
+        if s.end_s <= s.start_s:
+            continue
+        key = (s.model, s.frame)
+        power = (energy.get(key, 0.0) / span[key] if span[key] > 0 else 0.0)
+        power += leak[s.sub_index] if gated[s.sub_index] else 0.0
+        deltas[s.start_s] += power
+        deltas[s.end_s] -= power
+    peak = level = base
+    for t in sorted(deltas):
+        level += deltas[t]
+        peak = max(peak, level)
+    return peak
