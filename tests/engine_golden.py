@@ -4,9 +4,13 @@ inner workings can be shown to reproduce every record, slice and block bit for b
 
 The cases are drawn from a fixed seed: hand-costed scenarios of 1-4 models on 1-4
 sub-accelerators (jitter, phases, cascades, every scheduler, placement, granularity,
-drop policy, preemption, migration, shared DRAM with non-round bandwidths) and built-in
-scenarios on XRBench designs with the analytical costs. Each case and its trace is one
-JSON line (floats round-trip exactly) of ``tests/data/engine_golden.jsonl.gz``.
+drop policy, preemption, migration, shared DRAM with non-round bandwidths), built-in
+scenarios on XRBench designs with the analytical costs, and hand-costed scenarios on
+sub-accelerators some of which are power-gated (a wake-up before a job on an idle one).
+Each case and its trace is one JSON line (floats round-trip exactly) of
+``tests/data/engine_golden.jsonl.gz``. The first 300 cases were recorded with the engine
+before issue 11's optimisation, the gated ones with main's engine when power gating came
+(before the merge with the optimised one).
 
     python -m tests.engine_golden        # re-record with the current engine (only when
                                          # the engine's results are meant to change)
@@ -24,18 +28,25 @@ from typing import Any
 from tests.builders import hand_table, scenario, system
 from xrsim.cost import CostTable, get_cost_model
 from xrsim.hardware import HardwareSystem, load_hardware
+from xrsim.hardware.spec import PowerGating, SubAccelerator
 from xrsim.sim.config import SimConfig
 from xrsim.sim.engine import run_default
 from xrsim.sim.placement import placement_names
 from xrsim.sim.schedulers import scheduler_names
 from xrsim.sim.trace import Trace
-from xrsim.workload import Scenario, list_scenarios, load_scenario
+from xrsim.workload import Scenario, load_scenario
 
 PATH = Path(__file__).resolve().parent / "data" / "engine_golden.jsonl.gz"
 SEED = 11
 HAND_CASES = 260
 BUILTIN_CASES = 40
+GATED_CASES = 60
 DESIGNS = ("xrbench-8k-M", "xrbench-4k-A", "xrbench-8k-J")
+SCENARIOS = ("ar_assistant", "ar_gaming", "outdoor_activity_a", "outdoor_activity_b", "social_interaction_a",
+             "social_interaction_b", "vr_gaming", "vr_gaming_100p", "vr_gaming_25p", "vr_gaming_50p",
+             "vr_gaming_75p")
+"""The built-in scenarios when the cases were first drawn (a fixed list: a new built-in must
+not change which cases the seed draws)."""
 
 
 def _options(rng: random.Random, names: list[str], subs: list[str]) -> dict[str, Any]:
@@ -57,7 +68,7 @@ def _options(rng: random.Random, names: list[str], subs: list[str]) -> dict[str,
     }
 
 
-def _hand_case(rng: random.Random) -> dict[str, Any]:
+def _hand_case(rng: random.Random, *, gated: bool = False) -> dict[str, Any]:
     n_subs = rng.randint(1, 4)
     names = [f"m{i}" for i in range(rng.randint(1, 4))]
     bandwidth = rng.choice([10.0, 100.0, 1000 / 3])
@@ -86,14 +97,20 @@ def _hand_case(rng: random.Random) -> dict[str, Any]:
         cascades.append({"from": "m0", "to": "m1", "probability": rng.choice([0.4, 1.0])})
         if len(names) > 2 and rng.random() < 0.5:
             cascades.append({"from": "m1", "to": "m2", "probability": rng.choice([0.7, 1.0])})
-    return {"kind": "hand", "uses": uses, "layers": layers, "costs": costs, "cascades": cascades,
+    case = {"kind": "hand", "uses": uses, "layers": layers, "costs": costs, "cascades": cascades,
             "n_subs": n_subs, "bandwidth_gb_per_s": bandwidth,
             "options": _options(rng, names, [f"acc{i}" for i in range(n_subs)]), "seed": rng.randrange(2**16),
             "duration_ms": rng.choice([60.0, 100.0, 150.0])}
+    if gated:  # each sub-accelerator's wake-up in us, None when it is not gated; one at least is
+        wake_ups = [rng.choice([None, 0.0, 5.0, 50.0, 500.0, 2000.0]) for _ in range(n_subs)]
+        if all(w is None for w in wake_ups):
+            wake_ups[rng.randrange(n_subs)] = 50.0
+        case["gating"] = wake_ups
+    return case
 
 
 def _builtin_case(rng: random.Random) -> dict[str, Any]:
-    name = rng.choice(list_scenarios())
+    name = rng.choice(SCENARIOS)
     design = rng.choice(DESIGNS)
     models = [u.model for u in load_scenario(name).uses]
     options = _options(rng, models, [s.name for s in load_hardware(design).sub_accelerators])
@@ -103,7 +120,8 @@ def _builtin_case(rng: random.Random) -> dict[str, Any]:
 
 def cases() -> list[dict[str, Any]]:
     rng = random.Random(SEED)
-    return [_hand_case(rng) for _ in range(HAND_CASES)] + [_builtin_case(rng) for _ in range(BUILTIN_CASES)]
+    return ([_hand_case(rng) for _ in range(HAND_CASES)] + [_builtin_case(rng) for _ in range(BUILTIN_CASES)]
+            + [_hand_case(rng, gated=True) for _ in range(GATED_CASES)])
 
 
 @cache
@@ -117,6 +135,11 @@ def run_case(case: dict[str, Any]) -> Trace:
     if case["kind"] == "hand":
         scn = scenario(case["uses"], case["layers"], case["cascades"])
         sysm = system(case["n_subs"], bandwidth_gb_per_s=case["bandwidth_gb_per_s"])
+        if case.get("gating"):
+            subs = [sub if w is None else SubAccelerator(**{**sub.model_dump(), "power_gating":
+                                                             PowerGating(wake_up_us=w)})
+                    for sub, w in zip(sysm.sub_accelerators, case["gating"], strict=True)]
+            sysm = HardwareSystem(name=sysm.name, dram=sysm.dram, sub_accelerators=tuple(subs))
         table = hand_table(sysm, scn, {(m, s): [tuple(c) for c in layers] for m, s, layers in case["costs"]})
     else:
         sysm, scn, table = _analytical(case["hardware"], case["scenario"])
@@ -129,7 +152,7 @@ def trace_rows(trace: Trace) -> dict[str, Any]:
     return {
         "records": [[r.model, r.frame, r.sub_accelerator, r.sub_index, r.release_s, r.dispatch_s,
                      r.deadline_s, r.completion_s, r.energy_j, r.dropped, r.preemptions, r.service_s,
-                     r.stall_s, r.suspended_s, r.migrations] for r in trace.records],
+                     r.stall_s, r.suspended_s, r.migrations, r.wake_ups] for r in trace.records],
         "slices": [[s.sub_index, s.model, s.frame, s.start_s, s.end_s] for s in trace.slices],
         "blocks": [[b.model, b.frame, b.block, list(b.layers), b.sub_index, b.start_s, b.end_s, b.energy_j]
                    for b in trace.blocks],

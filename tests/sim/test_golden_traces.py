@@ -1,6 +1,7 @@
 """The default engine reproduces, record for record and bit for bit, the traces it gave
-for a few hundred generated scenarios and options before its hot path was optimised
-(tests/engine_golden.py says what the cases cover and how they were recorded)."""
+for a few hundred generated scenarios and options before its hot path was optimised, and
+those main's engine gave with power gating before the two met (tests/engine_golden.py says
+what the cases cover and how they were recorded)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ def test_engine_reproduces_the_golden_trace(golden: dict[str, Any]) -> None:
 def test_the_golden_cases_cover_the_options() -> None:
     cases = [g["case"] for g in GOLDEN]
     options = [c["options"] for c in cases]
-    assert len(cases) >= 250
+    assert len(cases) >= 350
     assert {o["scheduler"] for o in options} == set(scheduler_names())
     assert {o["drop_policy"] for o in options} == {"deadline", "never", "predicted_miss"}
     for flag in ("preemptive", "migration", "shared_dram", "record_blocks"):
@@ -36,3 +37,4 @@ def test_the_golden_cases_cover_the_options() -> None:
     assert any(u.get("jitter") for c in cases if c["kind"] == "hand" for u in c["uses"])
     assert any(c.get("cascades") for c in cases)
     assert any(r[10] for g in GOLDEN for r in g["trace"]["records"])  # some frame was preempted
+    assert any(r[15] for g in GOLDEN for r in g["trace"]["records"])  # some block waited for a wake-up
