@@ -129,6 +129,7 @@ class DefaultEngine:
         # Power gating: a gated sub-accelerator is off while idle (from the start), and the
         # block that starts on it while it is off first waits its wake-up time.
         self.gated = [s.gated for s in system.sub_accelerators]
+        self.gated_subs = [i for i, gated in enumerate(self.gated) if gated]  # the settle step's to check
         self.wake_up_s = [s.wake_up_s for s in system.sub_accelerators]
         self.asleep = list(self.gated)
         self.pending: dict[tuple[str, int], _Pending] = {}
@@ -257,8 +258,8 @@ class DefaultEngine:
         if self.bandwidth is not None:
             self._advance()
         self._dispatch()
-        for i, seg in enumerate(self.running):
-            if seg is None and self.gated[i]:
+        for i in self.gated_subs:
+            if self.running[i] is None:
                 self.asleep[i] = True
         for job in self.at_boundary:
             if job in self.waiting:
