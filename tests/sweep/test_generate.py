@@ -295,3 +295,12 @@ def test_a_power_gating_label_from_a_search_point() -> None:
     assert _value_label("power_gating", {"wake_up_us": 5}) == "gated5"
     assert _value_label("power_gating", {"enabled": False, "wake_up_us": 5}) == "ungated"
     assert _value_label("power_gating", None) == "ungated"
+
+
+def test_operating_points_keys() -> None:
+    points = [{"clock_ghz": 0.5, "voltage_v": 0.6}, {"clock_ghz": 1.0, "voltage_v": 0.8}]
+    designs = generate(split="single", dataflows=["WS"], operating_points=points, operating_point=[None, 0])
+    assert [d.name for d in designs] == ["g4096-single-WS-opnom", "g4096-single-WS-op0"]
+    assert [d.sub_accelerators[0].selected_point for d in designs] == [1, 0]
+    single = generate(split="single", dataflows=["WS"], operating_points=[None, points])
+    assert [d.name for d in single] == ["g4096-single-WS-nodvfs", "g4096-single-WS-dvfs2"]

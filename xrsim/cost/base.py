@@ -9,7 +9,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 import numpy as np
@@ -162,6 +162,9 @@ class CostTable:
 
     system: HardwareSystem
     costs: dict[tuple[str, int], ModelCost]
+    at_points: dict[tuple[str, int], tuple[ModelCost, ...]] = field(default_factory=dict)
+    """DVFS: per (model, sub-accelerator index), the cost at each operating point, lowest
+    clock first (``xrsim.cost.dvfs.with_points``); empty when no point is listed."""
 
     @classmethod
     def build(cls, backend: CostModel, system: HardwareSystem, models: Iterable[Model],

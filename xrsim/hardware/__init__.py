@@ -9,6 +9,7 @@ from xrsim.hardware.spec import (
     DegenerateArrayError,
     DramSpec,
     HardwareSystem,
+    OperatingPoint,
     SubAccelerator,
     square_array,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "DramSpec",
     "EnergyTable",
     "HardwareSystem",
+    "OperatingPoint",
     "SubAccelerator",
     "list_hardware",
     "load_hardware",

@@ -158,3 +158,22 @@ def leakage_w(sub: SubAccelerator, system: HardwareSystem, voltage_v: float | No
     volts = 1.0 if voltage_v is None else voltage_v / ref_v
     area_based = core_at_40nm * leakage_w_per_m2_40nm() * scale * system.energy.leakage_scale
     return (area_based + system.energy.static_w) * volts
+
+
+def voltage_scale(sub: SubAccelerator, point: int | None) -> float:
+    """V / V_nominal of ``sub`` at operating point ``point`` (1.0 without points)."""
+    nominal = sub.nominal_voltage_v
+    if point is None or nominal is None:
+        return 1.0
+    return sub.points[point].voltage_v / nominal
+
+
+def leakage_at_voltage_w(sub: SubAccelerator, system: HardwareSystem, voltage_v: float | None) -> float:
+    """Leakage of ``sub`` while supplied at ``voltage_v`` (one of its operating points'):
+    the nominal point leaks what the area model says (``leakage_w`` at the tables'
+    reference voltage), any other V times V / V_nominal, through ``leakage_w``'s voltage
+    hook. ``voltage_v`` None, or a sub-accelerator without points: ``leakage_w(sub, system)``."""
+    nominal = sub.nominal_voltage_v
+    if voltage_v is None or nominal is None:
+        return leakage_w(sub, system)
+    return leakage_w(sub, system, tables().reference_voltage_v * (voltage_v / nominal))

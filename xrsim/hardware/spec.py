@@ -92,6 +92,14 @@ class PowerGating(BaseModel):
         return units.us_to_s(self.wake_up_us) if self.enabled else 0.0
 
 
+class OperatingPoint(BaseModel):
+    """A DVFS operating point of a sub-accelerator: its clock and the supply voltage it needs."""
+
+    model_config = SPEC_CONFIG
+    clock_ghz: ClockGhz
+    voltage_v: StrictFloat = Field(gt=0, le=10, description="supply voltage at this clock, in V")
+
+
 class SubAccelerator(BaseModel):
     model_config = SPEC_CONFIG
 
@@ -127,6 +135,14 @@ class SubAccelerator(BaseModel):
     )
     power_gating: PowerGating | None = Field(
         default=None, description="gate the sub-accelerator while idle (mode default only)")
+    operating_points: tuple[OperatingPoint, ...] | None = Field(
+        default=None, description=(
+            "DVFS operating points {clock_ghz, voltage_v}, kept sorted by clock; one of them must "
+            "be at clock_ghz (the nominal point, whose costs are the cost model's)"))
+    operating_point: StrictInt | None = Field(
+        default=None, description=(
+            "index of the point (lowest clock first) the sub-accelerator runs at under the "
+            "'fixed' governor and rests at while idle; default: the nominal point"))
 
     @field_validator("dataflow", mode="before")
     @classmethod
@@ -152,6 +168,41 @@ class SubAccelerator(BaseModel):
             except DegenerateArrayError as exc:
                 message = f"{exc}; give array: [rows, cols] explicitly"
                 raise field_error(type(self).__name__, "num_pes", message, self.num_pes) from None
+        return self
+
+    @field_validator("operating_points")
+    @classmethod
+    def _sorted_points(cls, points: tuple[OperatingPoint, ...] | None
+                       ) -> tuple[OperatingPoint, ...] | None:
+        """Sorted by clock (given in any order); clocks unique; the nominal point listed."""
+        if points is None:
+            return None
+        if not points:
+            raise ValueError("lists no point; leave operating_points out for a single fixed clock")
+        ordered = tuple(sorted(points, key=lambda p: p.clock_ghz))
+        dupes = repeated([f"{p.clock_ghz:g}" for p in ordered])
+        if dupes:
+            raise ValueError(f"clocks must be unique; repeated: {', '.join(dupes)} GHz")
+        return ordered
+
+    @model_validator(mode="after")
+    def _nominal_point(self) -> SubAccelerator:
+        points = self.operating_points
+        if points is None:
+            if self.operating_point is not None:
+                raise field_error(type(self).__name__, "operating_point",
+                                  "selects a point, but the sub-accelerator lists no operating_points",
+                                  self.operating_point)
+            return self
+        if not any(p.clock_ghz == self.clock_ghz for p in points):
+            clocks = ", ".join(f"{p.clock_ghz:g}" for p in points)
+            raise field_error(type(self).__name__, "operating_points", (
+                f"no point is at the nominal clock_ghz {self.clock_ghz:g} (points: {clocks} GHz); "
+                "list it, with its voltage"), None)
+        if self.operating_point is not None and not 0 <= self.operating_point < len(points):
+            raise field_error(type(self).__name__, "operating_point",
+                              f"must be 0 to {len(points) - 1} (an index into operating_points, "
+                              "lowest clock first)", self.operating_point)
         return self
 
     @property
@@ -185,6 +236,39 @@ class SubAccelerator(BaseModel):
     @property
     def wake_up_s(self) -> float:
         return self.power_gating.wake_up_s if self.power_gating is not None else 0.0
+
+    @property
+    def points(self) -> tuple[OperatingPoint, ...]:
+        """The operating points, lowest clock first; none listed: the nominal clock alone
+        (its voltage unknown and unused: every scale factor is 1)."""
+        if self.operating_points is None:
+            return ()
+        return self.operating_points
+
+    @property
+    def nominal_point(self) -> int | None:
+        """Index of the point at ``clock_ghz``; None without operating points."""
+        for i, p in enumerate(self.points):
+            if p.clock_ghz == self.clock_ghz:
+                return i
+        return None
+
+    @property
+    def selected_point(self) -> int | None:
+        """The point of the 'fixed' governor and of idle time: ``operating_point`` or nominal."""
+        return self.nominal_point if self.operating_point is None else self.operating_point
+
+    @property
+    def nominal_voltage_v(self) -> float | None:
+        i = self.nominal_point
+        return None if i is None else self.points[i].voltage_v
+
+    def at_point(self, index: int) -> SubAccelerator:
+        """This sub-accelerator clocked at point ``index``, with no points: what the cost
+        model costs for that point (dynamic energy is then scaled by V^2 by the caller)."""
+        p = self.points[index]
+        return self.model_copy(update={"clock_ghz": p.clock_ghz, "operating_points": None,
+                                       "operating_point": None})
 
 
 class DramSpec(BaseModel):

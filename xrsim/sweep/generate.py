@@ -75,6 +75,7 @@ from xrsim.hardware.spec import (
     Lanes,
     MemoryType,
     NumPes,
+    OperatingPoint,
     Overlap,
     PeBufferBytes,
     PowerGating,
@@ -99,7 +100,8 @@ DEFAULT_DATAFLOW_CHOICES: tuple[Dataflow, ...] = ("WS", "OS", "RS")
 FRACTION_SUM_TOLERANCE = 1e-9
 SYSTEM_KEYS = ("energy_table", "technology_nm", "dram_gb_per_s", "dram_shared", "dram_memory_type")
 SUB_KEYS = ("clock_ghz", "word_bits", "pe_buffer_bytes", "global_buffer_kib", "noc_words_per_cycle",
-            "vector_lanes", "ws_variant", "rs_overhead", "overlap", "power_gating")
+            "vector_lanes", "ws_variant", "rs_overhead", "overlap", "power_gating", "operating_points",
+            "operating_point")
 """Every SubAccelerator key but name, dataflow, num_pes and array (which the generator sets)."""
 HARDWARE_KEYS = SYSTEM_KEYS + SUB_KEYS
 
@@ -137,6 +139,8 @@ def _is_single(key: str, value: object) -> bool:
         return True
     if key == "split":  # a list of numbers is one explicit split
         return bool(value) and all(_is_number(v) for v in value)
+    if key == "operating_points":  # a list of points is one set of them
+        return bool(value) and all(isinstance(v, (dict, OperatingPoint)) for v in value)
     return False
 
 
@@ -171,6 +175,10 @@ def _value_label(key: str, value: Any) -> str:
         if gating is None or not gating.enabled:
             return "ungated"
         return "gated" + _number_label(gating.wake_up_us)
+    if key == "operating_points":  # a tuple of OperatingPoints, or the list a search space gives
+        return "dvfs" + str(len(value)) if value else "nodvfs"
+    if key == "operating_point":
+        return "opnom" if value is None else f"op{value}"
     if isinstance(value, str):
         return value
     prefix = {"dram_gb_per_s": "dram", "clock_ghz": "clk", "word_bits": "w", "pe_buffer_bytes": "peb",
@@ -257,6 +265,8 @@ class GenerateSpec(BaseModel):
     rs_overhead: tuple[RsOverhead, ...] = Field(default=(_sub_default("rs_overhead"),), min_length=1)
     overlap: tuple[Overlap, ...] = Field(default=(_sub_default("overlap"),), min_length=1)
     power_gating: tuple[PowerGating | None, ...] = Field(default=(None,), min_length=1)
+    operating_points: tuple[tuple[OperatingPoint, ...] | None, ...] = Field(default=(None,), min_length=1)
+    operating_point: tuple[StrictInt | None, ...] = Field(default=(None,), min_length=1)
 
     @field_validator("pe_budget", *HARDWARE_KEYS, mode="before")
     @classmethod
