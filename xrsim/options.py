@@ -24,6 +24,7 @@ from xrsim.errors import SpecError
 from xrsim.metrics.xrbench_score import DEFAULT_E_MAX_J, DEFAULT_K_PER_MS
 from xrsim.registry import Registry
 from xrsim.sim.engines import ENGINES, get_engine
+from xrsim.sim.governors import GOVERNORS
 from xrsim.sim.placement import PLACEMENTS
 from xrsim.sim.schedulers.base import SCHEDULERS
 from xrsim.specio import SPEC_CONFIG, read_yaml, validate_spec
@@ -55,7 +56,8 @@ CONFIG_OPTION = "config"
 """An engine's options from a YAML file; options given beside it override the file's."""
 
 NAMED_BY: dict[str, Registry[Any]] = {
-    "mode": ENGINES, "costs": COST_BACKENDS, "scheduler": SCHEDULERS, "placement": PLACEMENTS}
+    "mode": ENGINES, "costs": COST_BACKENDS, "scheduler": SCHEDULERS, "placement": PLACEMENTS,
+    "dvfs_governor": GOVERNORS}
 """Options whose values are names in a registry: their choices are its names."""
 
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from xrsim.cost import COST_BACKENDS, CostMemo, CostTable, get_cost_model
 from xrsim.cost.base import ignored_fields
+from xrsim.cost.dvfs import with_points
 from xrsim.errors import SpecError
 from xrsim.hardware import HardwareSystem, load_hardware
 from xrsim.hardware.physical import system_area
@@ -76,7 +77,30 @@ class RunResult:
             "area": area,
             "power": self.power.to_dict(),
             "warnings": list(self.warnings),
+            **({"dvfs": self.dvfs()} if any(s.points for s in self.system.sub_accelerators) else {}),
         }
+
+    def dvfs(self) -> dict:
+        """The DVFS governor and, per sub-accelerator with operating points, each point
+        used in the measured window: inferences that completed at it (their last block's
+        point) and busy time at it."""
+        governor = getattr(self.config, "dvfs_governor", None)
+        measured = self.trace.measured()
+        out: dict[str, list[dict]] = {}
+        for i, sub in enumerate(self.system.sub_accelerators):
+            if not sub.points:
+                continue
+            used = []
+            for p in sub.points:
+                done = sum(1 for r in measured.completed()
+                           if r.sub_index == i and r.clock_ghz == p.clock_ghz)
+                busy = sum(s.end_s - s.start_s for s in measured.execution_slices()
+                           if s.sub_index == i and s.clock_ghz == p.clock_ghz)
+                if done or busy:
+                    used.append({"clock_ghz": p.clock_ghz, "voltage_v": p.voltage_v,
+                                 "inferences": done, "busy_s": busy})
+            out[sub.name] = used
+        return {"governor": governor, "sub_accelerators": out}
 
 
 def simulate(system: HardwareSystem | str | Path, scenario: Scenario | str | Path, *,
@@ -125,7 +149,10 @@ def simulate_resolved(system: HardwareSystem, scenario: Scenario, options: RunOp
     duration = options.duration_s
     _check_frames(scenario, duration)
     engine.check(scenario, options.engine_options, duration)
-    table = CostTable.build(get_cost_model(options.costs), system, scenario.models.values(), memo=cost_memo)
+    backend = get_cost_model(options.costs)
+    table = CostTable.build(backend, system, scenario.models.values(), memo=cost_memo)
+    if options.mode == "default":
+        table = with_points(backend, table, scenario.models.values())  # DVFS: costs at each point
     trace = engine.run(scenario, table, options.engine_options, seed=options.seed, duration_s=duration)
     measured = trace.measured()
     power = power_stats(trace, table)

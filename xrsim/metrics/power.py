@@ -4,7 +4,9 @@ performance per watt and per mm^2.
 
 Static power is each sub-accelerator's leakage (``xrsim.hardware.physical``) over the whole
 window, busy or idle; a power-gated one leaks only while powered, which is while it runs
-(its wake-ups included: they are part of its execution slices). Each completed frame's
+(its wake-ups included: they are part of its execution slices). With DVFS operating
+points, a running sub-accelerator leaks at the voltage of each slice's point and an idle,
+powered one at its resting (selected) point's. Each completed frame's
 energy is what the cost backend charged for its blocks; its DRAM part is the backend's
 ``dram_energy_j`` of the model on the sub-accelerator where it completed.
 """
@@ -13,14 +15,15 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 
 from xrsim import units
 from xrsim.cost.base import CostTable
 from xrsim.hardware import HardwareSystem
-from xrsim.hardware.physical import leakage_w, system_area
-from xrsim.sim.trace import Trace
+from xrsim.hardware.physical import leakage_at_voltage_w, leakage_w, system_area
+from xrsim.hardware.spec import SubAccelerator
+from xrsim.sim.trace import ExecutionSlice, Trace
 
 Frame = tuple[str, int]
 
@@ -77,12 +80,21 @@ def _dram_j(table: CostTable, model: str, sub_index: int | None) -> float:
     return table.get(model, sub_index).dram_energy_j or 0.0
 
 
+def _resting_leak_w(sub: SubAccelerator, system: HardwareSystem) -> float:
+    """Leakage at the point a sub-accelerator rests at (its selected one; without points:
+    ``leakage_w`` itself)."""
+    point = sub.selected_point
+    if point is None:
+        return leakage_w(sub, system)
+    return leakage_at_voltage_w(sub, system, sub.points[point].voltage_v)
+
+
 @functools.lru_cache(maxsize=256)
 def _design(system: HardwareSystem) -> tuple[tuple[float, ...], float]:
     """Each sub-accelerator's leakage and the system's area in mm^2: functions of the
     frozen spec alone, worked out once per design rather than once per run (they were a
     third of a 0.7 s mode-xrbench run)."""
-    return (tuple(leakage_w(s, system) for s in system.sub_accelerators),
+    return (tuple(_resting_leak_w(s, system) for s in system.sub_accelerators),
             units.m2_to_mm2(system_area(system).total_m2))
 
 
@@ -100,7 +112,11 @@ def power_stats(trace: Trace, table: CostTable) -> PowerStats:
         busy[s.sub_index] += s.end_s - s.start_s
         frame_busy[(s.model, s.frame)] += s.end_s - s.start_s
     powered = [busy[i] if sub.gated else max(window, 0.0) for i, sub in enumerate(subs)]
-    static = [leak[i] * powered[i] for i in range(len(subs))]
+    dvfs = any(sub.points for sub in subs)
+    if dvfs:
+        static = _dvfs_static_j(system, slices, busy, powered)
+    else:
+        static = [leak[i] * powered[i] for i in range(len(subs))]
     static_j = sum(static)
 
     done = measured.completed()
@@ -125,7 +141,8 @@ def power_stats(trace: Trace, table: CostTable) -> PowerStats:
     rate = len(done) / window if window > 0 else None
     return PowerStats(
         window_s=window, dynamic_j=charged - dram_j, dram_j=dram_j, static_j=static_j, energy_j=energy,
-        power_avg_w=avg, power_peak_w=_peak_w(trace, slices, leak, [s.gated for s in subs]),
+        power_avg_w=avg, power_peak_w=_peak_w(trace, slices, leak, [s.gated for s in subs],
+                                              _slice_leak_w(system) if dvfs else None),
         energy_per_frame_j=energy / len(done) if done else None,
         inferences_per_s=rate,
         inferences_per_s_per_w=rate / avg if rate is not None and avg else None,
@@ -137,11 +154,44 @@ def power_stats(trace: Trace, table: CostTable) -> PowerStats:
     )
 
 
-def _peak_w(trace: Trace, slices: list, leak: Sequence[float], gated: list[bool]) -> float:
+def _slice_leak_w(system: HardwareSystem) -> Callable[[ExecutionSlice], float]:
+    """DVFS: the leakage of a sub-accelerator during an execution slice, at the voltage
+    of the slice's operating point."""
+    subs = system.sub_accelerators
+
+    @functools.cache
+    def at(sub: int, voltage_v: float | None) -> float:
+        return leakage_at_voltage_w(subs[sub], system, voltage_v)
+
+    return lambda s: at(s.sub_index, s.voltage_v)
+
+
+def _dvfs_static_j(system: HardwareSystem, slices: list[ExecutionSlice], busy: list[float],
+                   powered: list[float]) -> list[float]:
+    """Static energy per sub-accelerator with DVFS: while it runs, the leakage at the
+    voltage of each slice's operating point; while powered and idle, the leakage at its
+    selected point (``operating_point``, default nominal: where it rests between jobs)."""
+    subs = system.sub_accelerators
+    leak_of = _slice_leak_w(system)
+    static = [0.0] * len(subs)
+    for s in slices:
+        static[s.sub_index] += leak_of(s) * (s.end_s - s.start_s)
+    for i, sub in enumerate(subs):
+        idle = max(powered[i] - busy[i], 0.0)
+        if idle > 0.0:
+            point = sub.selected_point
+            volts = None if point is None else sub.points[point].voltage_v
+            static[i] += leakage_at_voltage_w(sub, system, volts) * idle
+    return static
+
+
+def _peak_w(trace: Trace, slices: list, leak: Sequence[float], gated: list[bool],
+            slice_leak: Callable[[ExecutionSlice], float] | None = None) -> float:
     """The highest instantaneous power in the window: the leakage of every powered
     sub-accelerator plus, for each running frame, its charged energy spread evenly over
     its execution slices (of the whole run, so a frame that straddles the warm-up keeps
-    its rate)."""
+    its rate). With DVFS (``slice_leak``), a running sub-accelerator leaks at its slice's
+    voltage instead of its resting one."""
     energy = {(r.model, r.frame): r.energy_j for r in trace.completed()}
     span: dict[Frame, float] = defaultdict(float)
     for s in trace.execution_slices():
@@ -153,7 +203,10 @@ def _peak_w(trace: Trace, slices: list, leak: Sequence[float], gated: list[bool]
             continue
         key = (s.model, s.frame)
         power = (energy.get(key, 0.0) / span[key] if span[key] > 0 else 0.0)
-        power += leak[s.sub_index] if gated[s.sub_index] else 0.0
+        if slice_leak is not None:
+            power += slice_leak(s) - (0.0 if gated[s.sub_index] else leak[s.sub_index])
+        else:
+            power += leak[s.sub_index] if gated[s.sub_index] else 0.0
         deltas[s.start_s] += power
         deltas[s.end_s] -= power
     peak = level = base

@@ -3,7 +3,8 @@ computed once from the CostTable before the run so that no event recomputes a co
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -80,26 +81,41 @@ class BlockTable:
     fastest_remaining_s: dict[str, tuple[float, ...]]
     """Per model, ``[b]``: the smallest ``remaining_s[b]`` over the sub-accelerators,
     precomputed because LLF asks for it at every key."""
+    points: dict[tuple[str, int], tuple[BlockCosts, ...]] = field(default_factory=dict)
+    """DVFS: the block costs at each operating point of the sub-accelerators that list
+    points (lowest clock first); ``costs`` holds those at each one's planning point."""
 
     @classmethod
-    def build(cls, table: CostTable, scenario: Scenario, layers_per_block: int | None) -> BlockTable:
+    def build(cls, table: CostTable, scenario: Scenario, layers_per_block: int | None,
+              plan_points: Sequence[int | None] = ()) -> BlockTable:
         """Whole models (``layers_per_block`` None) need only model totals; blocks need the
         backend's per-layer costs and fail with one SpecError naming ``granularity`` when
-        it has none."""
-        out = {
-            key: (_whole(cost, len(scenario.models[key[0]].layers)) if layers_per_block is None
-                  else _in_blocks(cost, layers_per_block))
-            for key, cost in table.costs.items()
-        }
+        it has none. ``plan_points[i]``: the operating point of sub-accelerator i whose
+        costs go into ``costs`` (None or absent: the table's nominal costs)."""
+
+        def cut(model: str, cost: ModelCost) -> BlockCosts:
+            return (_whole(cost, len(scenario.models[model].layers)) if layers_per_block is None
+                    else _in_blocks(cost, layers_per_block))
+
+        out = {key: cut(key[0], cost) for key, cost in table.costs.items()}
+        points = {key: tuple(cut(key[0], c) for c in per_point) for key, per_point in table.at_points.items()}
+        for (model, i), per_point in points.items():
+            plan = plan_points[i] if i < len(plan_points) else None
+            if plan is not None:
+                out[(model, i)] = per_point[plan]
         num_subs = len(table.system.sub_accelerators)
         fastest = {}
         for model in dict.fromkeys(m for m, _ in out):
             per_sub = [out[(model, i)].remaining_s for i in range(num_subs)]
             fastest[model] = tuple(float(v) for v in np.min(per_sub, axis=0))
-        return cls(costs=out, num_subs=num_subs, fastest_remaining_s=fastest)
+        return cls(costs=out, num_subs=num_subs, fastest_remaining_s=fastest, points=points)
 
     def get(self, model: str, sub: int) -> BlockCosts:
         return self.costs[(model, sub)]
+
+    def at(self, model: str, sub: int, point: int | None) -> BlockCosts:
+        """The block costs at operating point ``point`` (None: the sub-accelerator has none)."""
+        return self.costs[(model, sub)] if point is None else self.points[(model, sub)][point]
 
     def remaining_s(self, job: Job, sub: int) -> float:
         """Stand-alone latency of what is left of ``job`` if it runs on ``sub``."""

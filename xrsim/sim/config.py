@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, StrictFloat, ValidationInfo, field_validator
 
 from xrsim import units
+from xrsim.registry import Registry
+from xrsim.sim.governors import GOVERNORS
 from xrsim.sim.placement import PLACEMENTS
 from xrsim.sim.schedulers.base import SCHEDULERS
 from xrsim.specio import SPEC_CONFIG, read_yaml, validate_spec
@@ -57,6 +59,9 @@ class SimConfig(BaseModel):
         "when a waiting frame is dropped: at its deadline, never, or once it is predicted to miss"))
     warmup_s: StrictFloat = Field(default=0.0, ge=0, description=(
         "leave frames released before this time (s) out of scores and statistics"))
+    dvfs_governor: str = Field(default="fixed", description=(
+        "DVFS governor choosing each block's operating point on sub-accelerators that list "
+        "operating_points: fixed, race_to_idle or slack"))
     record_blocks: bool = Field(default=False, description="record one trace record per layer block")
     rng: str = Field(default="numpy", description=(
         "the random streams (jitter, cascade triggers): numpy, one seeded stream per model and "
@@ -106,10 +111,12 @@ class SimConfig(BaseModel):
                              "needs preemptive")
         return value
 
-    @field_validator("scheduler", "placement")
+    @field_validator("scheduler", "placement", "dvfs_governor")
     @classmethod
     def _registered(cls, value: str, info: ValidationInfo) -> str:
-        registry = SCHEDULERS if info.field_name == "scheduler" else PLACEMENTS
+        registries: dict[str, Registry[Any]] = {
+            "scheduler": SCHEDULERS, "placement": PLACEMENTS, "dvfs_governor": GOVERNORS}
+        registry = registries[info.field_name or ""]
         if value not in registry:
             raise ValueError(registry.unknown(value))
         return value

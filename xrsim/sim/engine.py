@@ -34,6 +34,7 @@ from xrsim.errors import SpecError
 from xrsim.sim.block_costs import BlockTable
 from xrsim.sim.config import SimConfig
 from xrsim.sim.contention import fair_rates
+from xrsim.sim.governors import GOVERNORS, make_governor
 from xrsim.sim.job import Job
 from xrsim.sim.placement import make_placement
 from xrsim.sim.queue import WaitQueue
@@ -76,6 +77,7 @@ class _Segment:
     since: float
     rate: float = 0.0
     token: int = 0
+    point: int | None = None  # DVFS: the operating point it runs at (None: no points)
 
     @property
     def done(self) -> bool:
@@ -97,7 +99,16 @@ class DefaultEngine:
                  seed: int, duration_s: float) -> None:
         system = costs.system
         self.config = config
-        self.blocks = BlockTable.build(costs, scenario, config.granularity_spec.layers_per_block)
+        # DVFS (docs/engine.md): only sub-accelerators that list operating points have a
+        # choice; a run on a system without any never asks the governor anything.
+        subs = system.sub_accelerators
+        governor_type = GOVERNORS.get(config.dvfs_governor)
+        plan = [governor_type.plan_point(s) if s.points else None for s in subs]
+        self.blocks = BlockTable.build(costs, scenario, config.granularity_spec.layers_per_block, plan)
+        self.dvfs = bool(self.blocks.points)
+        self.governor = make_governor(config.dvfs_governor, self.blocks, subs) if self.dvfs else None
+        self.point_values: list[list[tuple[float, float]]] = [
+            [(p.clock_ghz, p.voltage_v) for p in s.points] for s in subs]
         self.scheduler = make_scheduler(config.scheduler, scenario, self.blocks)
         sub_names = [s.name for s in system.sub_accelerators]
         self.placement = make_placement(config.placement, self.blocks, config.affinity, sub_names,
@@ -125,7 +136,7 @@ class DefaultEngine:
         self.pinned = [0] * len(sub_names)
         self.at_boundary: list[Job] = []  # frames that reached a block boundary this instant
         self.settle_due = False  # a settle step is owed once this instant's events have run
-        self.open_slice: list[tuple[Job, float] | None] = [None] * len(sub_names)
+        self.open_slice: list[tuple[Job, float, int | None] | None] = [None] * len(sub_names)
         # Power gating: a gated sub-accelerator is off while idle (from the start), and the
         # block that starts on it while it is off first waits its wake-up time.
         self.gated = [s.gated for s in system.sub_accelerators]
@@ -141,7 +152,7 @@ class DefaultEngine:
         # The trace's rows as plain tuples (field order of InferenceRecord, ExecutionSlice,
         # BlockRecord), made into frozen records when the run hands the trace out.
         self.record_rows: list[tuple] = []
-        self.slice_rows: list[tuple[int, str, int, float, float]] = []
+        self.slice_rows: list[tuple] = []
         self.block_rows: list[tuple] = []
         self.trace = Trace(
             scenario=scenario.name, system=system.name, models=tuple(u.model for u in scenario.uses),
@@ -231,23 +242,31 @@ class DefaultEngine:
         self.waiting.remove(job)
         self._log_drop(job.model, job.frame, job.release_s, job.deadline_s)
 
+    def _point(self, sub: int, point: int | None) -> tuple[float | None, float | None]:
+        """(clock_ghz, voltage_v) of ``point`` on ``sub``; (None, None) without points."""
+        return (None, None) if point is None else self.point_values[sub][point]
+
     def _complete(self, job: Job, sub: int) -> None:
         now = self.env.now
         self._close_slice(sub, now)
         assert job.dispatch_s is not None
-        self.record_rows.append((
-            job.model, job.frame, self.trace.sub_accelerators[sub], sub, job.release_s, job.dispatch_s,
-            job.deadline_s, now, job.energy_j, False, job.preemptions, job.service_s, job.stall_s,
-            job.suspended_s, job.migrations, job.wake_ups,
-        ))
+        row: tuple = (job.model, job.frame, self.trace.sub_accelerators[sub], sub, job.release_s,
+                      job.dispatch_s, job.deadline_s, now, job.energy_j, False, job.preemptions,
+                      job.service_s, job.stall_s, job.suspended_s, job.migrations, job.wake_ups)
+        if self.dvfs:
+            row += self._point(sub, job.point)
+        self.record_rows.append(row)
         self.last_s = max(self.last_s, now)
         self._resolve(job.model, job.frame, DONE)
 
     def _close_slice(self, sub: int, now: float) -> None:
         opened = self.open_slice[sub]
         if opened is not None:
-            job, start = opened
-            self.slice_rows.append((sub, job.model, job.frame, start, now))
+            job, start, point = opened
+            if self.dvfs:
+                self.slice_rows.append((sub, job.model, job.frame, start, now, *self._point(sub, point)))
+            else:
+                self.slice_rows.append((sub, job.model, job.frame, start, now))
             self.open_slice[sub] = None
 
     # -- the settle step -----------------------------------------------------------------
@@ -358,21 +377,29 @@ class DefaultEngine:
     # -- execution ---------------------------------------------------------------------
     def _run_block(self, job: Job, sub: int, overhead_s: float = 0.0) -> None:
         now = self.env.now
-        opened = self.open_slice[sub]
-        if opened is None or opened[0] is not job:
-            self._close_slice(sub, now)
-            self.open_slice[sub] = (job, now)
         if self.asleep[sub]:
             overhead_s += self.wake_up_s[sub]
             self.asleep[sub] = False
             job.wake_ups += 1
-        costs = self.blocks.get(job.model, sub)
+        point: int | None = None
+        if self.dvfs:
+            if self.point_values[sub]:
+                assert self.governor is not None
+                point = self.governor.choose(job, sub, now, overhead_s)
+            job.point = point
+            costs = self.blocks.at(job.model, sub, point)
+        else:
+            costs = self.blocks.get(job.model, sub)
+        opened = self.open_slice[sub]
+        if opened is None or opened[0] is not job or opened[2] != point:
+            self._close_slice(sub, now)  # a slice runs at one operating point
+            self.open_slice[sub] = (job, now, point)
         b = job.next_block
         latency = costs.latency_s[b]
         demand = 0.0
         if self.bandwidth is not None and costs.dram_bytes is not None and latency > 0.0:
             demand = min(costs.dram_bytes[b] / latency, self.bandwidth)
-        seg = _Segment(job, sub, b, latency, overhead_s, demand, now, latency + overhead_s, now)
+        seg = _Segment(job, sub, b, latency, overhead_s, demand, now, latency + overhead_s, now, point=point)
         self.running[sub] = seg
         if self.bandwidth is None:
             seg.rate = 1.0
@@ -418,14 +445,15 @@ class DefaultEngine:
         block boundary (preemptive) or start its next block."""
         now = self.env.now
         job, sub = seg.job, seg.sub
-        costs = self.blocks.get(job.model, sub)
+        costs = self.blocks.at(job.model, sub, seg.point) if self.dvfs else self.blocks.get(job.model, sub)
         job.energy_j += costs.energy_j[seg.block]
         job.service_s += seg.latency_s
         if self.bandwidth is not None:
             job.stall_s += max(0.0, now - seg.start_s - seg.latency_s - seg.overhead_s)
         if self.config.record_blocks:
-            self.block_rows.append((job.model, job.frame, seg.block, costs.layers[seg.block], sub,
-                                    seg.start_s, now, costs.energy_j[seg.block]))
+            row = (job.model, job.frame, seg.block, costs.layers[seg.block], sub, seg.start_s, now,
+                   costs.energy_j[seg.block])
+            self.block_rows.append(row + self._point(sub, seg.point) if self.dvfs else row)
         job.next_block += 1
         seg.token += 1  # its end event, if still due, is void
         self.running[sub] = None

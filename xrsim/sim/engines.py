@@ -88,4 +88,10 @@ class XRBenchMode(Engine):
             raise SpecError(None, "power_gating", (
                 f"mode 'xrbench' has no power gating (the reference has none), and {', '.join(gated)} "
                 "of the hardware asks for it; use mode 'default'"))
+        moved = [f"sub_accelerators.{s.name}.operating_point" for s in table.system.sub_accelerators
+                 if s.selected_point != s.nominal_point]
+        if moved:
+            raise SpecError(None, moved[0], (
+                "mode 'xrbench' runs every sub-accelerator at its nominal clock (the reference has no "
+                "DVFS) and this selects another operating point; use mode 'default'"))
         return run_xrbench(scenario, table, seed=seed, duration_s=duration_s, rng=options.rng)

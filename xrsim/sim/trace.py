@@ -22,7 +22,9 @@ class InferenceRecord:
     ``service_s`` is the costed (stand-alone) latency of the blocks it ran, ``stall_s`` the
     extra time lost to shared-DRAM contention, ``suspended_s`` the time it waited while
     preempted; ``wake_ups`` counts its blocks that first waited for a power-gated
-    sub-accelerator to power up. ``sub_accelerator`` is where it finished. The reference engine leaves
+    sub-accelerator to power up. ``sub_accelerator`` is where it finished. ``clock_ghz`` and
+    ``voltage_v`` are the DVFS operating point its last block ran at (None when the
+    sub-accelerator lists no operating points, and on a dropped frame). The reference engine leaves
     ``service_s`` None: its inferences run whole and alone, so their span is their service.
     """
 
@@ -42,6 +44,8 @@ class InferenceRecord:
     suspended_s: float = 0.0
     migrations: int = 0
     wake_ups: int = 0
+    clock_ghz: float | None = None
+    voltage_v: float | None = None
 
     @property
     def latency_s(self) -> float:
@@ -70,17 +74,23 @@ class BlockRecord:
     start_s: float
     end_s: float
     energy_j: float
+    clock_ghz: float | None = None
+    voltage_v: float | None = None
+    """The DVFS operating point the block ran at (None: the sub-accelerator lists none)."""
 
 
 @dataclass(frozen=True, slots=True)
 class ExecutionSlice:
-    """A stretch of time during which a sub-accelerator ran one inference without a break."""
+    """A stretch of time during which a sub-accelerator ran one inference without a break,
+    at one DVFS operating point (``clock_ghz``, ``voltage_v``; None without points)."""
 
     sub_index: int
     model: str
     frame: int
     start_s: float
     end_s: float
+    clock_ghz: float | None = None
+    voltage_v: float | None = None
 
 
 @dataclass
@@ -125,8 +135,8 @@ class Trace:
             scenario=self.scenario, system=self.system, models=self.models,
             sub_accelerators=self.sub_accelerators,
             records=[r for r in self.records if r.release_s >= w], end_s=self.end_s, warmup_s=w,
-            slices=[ExecutionSlice(s.sub_index, s.model, s.frame, max(s.start_s, w), s.end_s)
-                    for s in self.execution_slices() if s.end_s > w],
+            slices=[ExecutionSlice(s.sub_index, s.model, s.frame, max(s.start_s, w), s.end_s,
+                                   s.clock_ghz, s.voltage_v) for s in self.execution_slices() if s.end_s > w],
             slices_recorded=True,
         )
 

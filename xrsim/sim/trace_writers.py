@@ -64,6 +64,11 @@ def _us(value_s: float) -> float:
     return round(units.s_to_us(value_s), 3)
 
 
+def _point_args(clock_ghz: float | None, voltage_v: float | None) -> dict[str, float]:
+    """A slice's DVFS operating point, when its sub-accelerator lists points."""
+    return {} if clock_ghz is None else {"clock_ghz": clock_ghz, "voltage_v": voltage_v or 0.0}
+
+
 def chrome_trace(trace: Trace) -> dict:
     """The trace as Chrome trace events: a complete ("X") event per execution slice (per
     block when block records were asked for) on its sub-accelerator's track, and an
@@ -76,11 +81,13 @@ def chrome_trace(trace: Trace) -> dict:
         events.append({"ph": "M", "pid": pid, "tid": tid, "name": "thread_name", "args": {"name": name}})
     if trace.blocks:
         spans = [(b.sub_index, f"{b.model}#{b.frame}.{b.block}", b.start_s, b.end_s,
-                  {"model": b.model, "frame": b.frame, "layers": list(b.layers), "energy_j": b.energy_j})
+                  {"model": b.model, "frame": b.frame, "layers": list(b.layers), "energy_j": b.energy_j,
+                   **_point_args(b.clock_ghz, b.voltage_v)})
                  for b in trace.blocks]
     else:
         spans = [(s.sub_index, f"{s.model}#{s.frame}", s.start_s, s.end_s,
-                  {"model": s.model, "frame": s.frame}) for s in trace.execution_slices()]
+                  {"model": s.model, "frame": s.frame, **_point_args(s.clock_ghz, s.voltage_v)})
+                 for s in trace.execution_slices()]
     for tid, name, start, end, args in spans:
         # The duration comes from the rounded end points (rounding start and duration each
         # could end a slice 1 ns into the next one on its track): ts + dur is the rounded
