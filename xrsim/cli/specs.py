@@ -14,6 +14,7 @@ from xrsim.hardware.library import load_hardware_file
 from xrsim.options import OPTIONS
 from xrsim.sim.config import load_sim_config
 from xrsim.sim.engines import ENGINES
+from xrsim.sim.governors import governor_names
 from xrsim.sim.placement import placement_names
 from xrsim.sim.schedulers import scheduler_names
 from xrsim.specio import read_yaml, spec_kind
@@ -33,6 +34,7 @@ def builtins() -> dict[str, list[str]]:
         "energy tables": sorted(ENERGY_TABLES),
         "schedulers": scheduler_names(),
         "placements": placement_names(),
+        "DVFS governors": governor_names(),
         "drop policies": list(OPTIONS["drop_policy"].choices or ()),
         "dataflows": list(DATAFLOWS),
         "layer kinds": LAYER_KINDS,
