@@ -366,3 +366,76 @@ def test_energy_adds_up_and_nothing_overlaps_with_any_governor(case: dict) -> No
     assert stats.static_j == pytest.approx(sum(s.static_j for s in stats.sub_accelerators.values()),
                                            rel=1e-12)
     assert stats.power_peak_w >= (stats.power_avg_w or 0.0) * (1 - 1e-9)
+
+
+def test_a_sweep_takes_fixed_points_and_governors_as_axes(tmp_path: Path) -> None:
+    """Through set: an operating point per run, and dvfs_governor as a run option."""
+    from xrsim.sweep import run_sweep
+
+    design = tmp_path / "hw.yaml"
+    design.write_text(Path("hardware_specs/xrbench-4k-A.yaml").read_text().replace(
+        "    ws_variant: nvdla", "    ws_variant: nvdla\n    operating_points: "
+        "[{clock_ghz: 1.0, voltage_v: 0.8}, {clock_ghz: 0.5, voltage_v: 0.6}]"))
+    spec = tmp_path / "s.yaml"
+    spec.write_text(f"name: dvfs\ndesigns: [{design}]\nscenarios: [vr_gaming]\nduration_s: 0.1\n"
+                    "dvfs_governor: [fixed, slack]\nset:\n  sub_accelerators.*.operating_point: [0, 1]\n")
+    rows = run_sweep(spec, out=tmp_path / "out")
+    assert len(rows) == 4
+    by = {(r["dvfs_governor"], r["set.sub_accelerators.*.operating_point"]): r for r in rows}
+    # fixed at the half clock (0) spends less dynamic energy per frame than at nominal (1)
+    assert by[("fixed", 0)]["dynamic_energy_per_frame_j"] < by[("fixed", 1)]["dynamic_energy_per_frame_j"]
+
+
+@st.composite
+def lone_model_cases(draw: st.DrawFn) -> dict:
+    layers = draw(st.integers(1, 4))
+    return {"fps": draw(st.sampled_from([30, 60, 120, 240])),
+            "layers": [(draw(st.floats(1e5, 8e6)), 1.0, 0.0) for _ in range(layers)],
+            "granularity": draw(st.sampled_from(["model", "block:1", "block:2"])),
+            "wake_up_us": draw(st.sampled_from([None, 0.0, 300.0])),
+            "points": draw(st.permutations(POINTS))}
+
+
+@settings(max_examples=80, deadline=None)
+@given(lone_model_cases())
+def test_slack_never_misses_a_deadline_that_the_top_point_meets(case: dict) -> None:
+    """One model alone on one sub-accelerator, deadline = period: a frame that slack runs
+    slower still ends by the next release, so it never delays the next frame; slack's
+    choice at each block keeps what is left feasible, so whatever the top point meets,
+    slack meets too (and uses no more dynamic energy)."""
+    extra = {} if case["wake_up_us"] is None else {"power_gating": {"wake_up_us": case["wake_up_us"]}}
+    sysm = dvfs_system(case["points"], **extra)
+    top = dvfs_system(case["points"], operating_point=2, **extra)
+    n = len(case["layers"])
+    scn = scenario([{"model": "m", "fps": case["fps"]}], {"m": n})
+    options = {"granularity": case["granularity"], "drop_policy": "never"}
+    slack = run(scn, sysm, {"m": case["layers"]}, duration_ms=100, dvfs_governor="slack", **options)
+    fixed = run(scn, top, {"m": case["layers"]}, duration_ms=100, dvfs_governor="fixed", **options)
+    assert [r.frame for r in slack] == [r.frame for r in fixed]
+    for s, f in zip(slack, fixed, strict=True):
+        if f.completion_s <= f.deadline_s:
+            assert s.completion_s <= s.deadline_s, (s, f)
+            assert s.energy_j <= f.energy_j * (1 + 1e-12)
+
+
+def test_trace_files_carry_the_point_only_when_there_is_one(tmp_path: Path) -> None:
+    import csv
+    import json
+
+    from xrsim.sim.trace_writers import RECORD_COLUMNS, write_blocks_csv, write_jsonl, write_records_csv
+
+    scn = scenario(SLACK_USES)
+    for points, extra in ((POINTS, ["clock_ghz", "voltage_v"]), (None, [])):
+        trace = run(scn, dvfs_system(points), SLACK_COSTS, duration_ms=20, dvfs_governor="slack",
+                    record_blocks=True)
+        write_records_csv(trace, tmp_path / "r.csv")
+        write_blocks_csv(trace, tmp_path / "b.csv")
+        write_jsonl(trace, tmp_path / "t.jsonl")
+        records = list(csv.reader((tmp_path / "r.csv").read_text().splitlines()))
+        blocks = list(csv.reader((tmp_path / "b.csv").read_text().splitlines()))
+        lines = [json.loads(x) for x in (tmp_path / "t.jsonl").read_text().splitlines()]
+        assert records[0] == [*RECORD_COLUMNS, *extra]
+        assert blocks[0][-2:] == (extra or blocks[0][-2:])
+        assert ("clock_ghz" in lines[1]) == bool(points) and ("clock_ghz" in lines[-1]) == bool(points)
+        if points:
+            assert records[1][-2:] == ["0.25", "0.5"] and blocks[1][-2:] == ["0.25", "0.5"]

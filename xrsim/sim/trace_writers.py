@@ -16,47 +16,69 @@ from xrsim import units
 from xrsim.atomicio import atomic_write
 from xrsim.sim.trace import BlockRecord, InferenceRecord, Trace
 
-RECORD_COLUMNS = tuple(f.name for f in fields(InferenceRecord))
+POINT_COLUMNS = ("clock_ghz", "voltage_v")
+"""The DVFS operating point: written only when the trace has one (a system that lists
+operating points), so that files of runs without DVFS are as they were."""
+RECORD_COLUMNS = tuple(f.name for f in fields(InferenceRecord) if f.name not in POINT_COLUMNS)
 BLOCK_COLUMNS = ("model", "frame", "block", "first_layer", "end_layer", "sub_index", "start_s",
                  "end_s", "energy_j")
 
 
+def has_points(trace: Trace) -> bool:
+    """Whether any record, slice or block of ``trace`` ran at a DVFS operating point."""
+    return (any(r.clock_ghz is not None for r in trace.records)
+            or any(s.clock_ghz is not None for s in trace.slices)
+            or any(b.clock_ghz is not None for b in trace.blocks))
+
+
 def write_records_csv(trace: Trace, path: Path) -> None:
     """Every inference record, completed and dropped, in log order."""
+    columns = RECORD_COLUMNS + (POINT_COLUMNS if has_points(trace) else ())
     with atomic_write(path, newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(RECORD_COLUMNS)
+        writer.writerow(columns)
         for r in trace.records:
-            writer.writerow(["" if v is None else v for v in (getattr(r, c) for c in RECORD_COLUMNS)])
+            writer.writerow(["" if v is None else v for v in (getattr(r, c) for c in columns)])
 
 
-def _block_row(b: BlockRecord) -> list[object]:
-    return [b.model, b.frame, b.block, b.layers[0], b.layers[1], b.sub_index, b.start_s, b.end_s,
-            b.energy_j]
+def _block_row(b: BlockRecord, points: bool) -> list[object]:
+    row: list[object] = [b.model, b.frame, b.block, b.layers[0], b.layers[1], b.sub_index, b.start_s,
+                         b.end_s, b.energy_j]
+    if points:
+        row += ["" if b.clock_ghz is None else b.clock_ghz, "" if b.voltage_v is None else b.voltage_v]
+    return row
 
 
 def write_blocks_csv(trace: Trace, path: Path) -> None:
     """Every layer block (recorded with ``record_blocks``), in the order they ended; layers
     [first_layer, end_layer) of the model ran in it."""
+    points = has_points(trace)
     with atomic_write(path, newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(BLOCK_COLUMNS)
-        writer.writerows(_block_row(b) for b in trace.blocks)
+        writer.writerow(BLOCK_COLUMNS + (POINT_COLUMNS if points else ()))
+        writer.writerows(_block_row(b, points) for b in trace.blocks)
 
 
 def write_jsonl(trace: Trace, path: Path) -> None:
     """One JSON object a line: ``{"kind": "run", ...}`` (scenario, system, models,
     sub-accelerators, end and warm-up times), then ``{"kind": "inference", ...}`` and
-    ``{"kind": "block", ...}`` - enough for a timeline to be drawn from the file alone."""
+    ``{"kind": "block", ...}`` - enough for a timeline to be drawn from the file alone.
+    ``clock_ghz`` and ``voltage_v`` are there when the trace has DVFS operating points."""
     header = {"kind": "run", "scenario": trace.scenario, "system": trace.system,
               "models": list(trace.models), "sub_accelerators": list(trace.sub_accelerators),
               "end_s": trace.end_s, "warmup_s": trace.warmup_s}
+    drop = () if has_points(trace) else POINT_COLUMNS
+
+    def row(kind: str, record: InferenceRecord | BlockRecord) -> str:
+        fields_ = {k: v for k, v in asdict(record).items() if k not in drop}
+        return json.dumps({"kind": kind, **fields_}) + "\n"
+
     with atomic_write(path) as handle:
         handle.write(json.dumps(header) + "\n")
         for r in trace.records:
-            handle.write(json.dumps({"kind": "inference", **asdict(r)}) + "\n")
+            handle.write(row("inference", r))
         for b in trace.blocks:
-            handle.write(json.dumps({"kind": "block", **asdict(b)}) + "\n")
+            handle.write(row("block", b))
 
 
 def _us(value_s: float) -> float:
