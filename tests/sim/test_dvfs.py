@@ -439,3 +439,27 @@ def test_trace_files_carry_the_point_only_when_there_is_one(tmp_path: Path) -> N
         assert ("clock_ghz" in lines[1]) == bool(points) and ("clock_ghz" in lines[-1]) == bool(points)
         if points:
             assert records[1][-2:] == ["0.25", "0.5"] and blocks[1][-2:] == ["0.25", "0.5"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(dvfs_cases(), st.booleans())
+def test_the_dvfs_engine_at_the_nominal_point_is_the_default_engine(case: dict, shared: bool) -> None:
+    """DvfsEngine adds to the rows the default engine logs and changes nothing else: with
+    each sub-accelerator listing its nominal point alone, its trace is the default
+    engine's (on the same system without points), field for field, bit for bit."""
+    plain = [{k: v for k, v in sub.items() if k not in ("operating_points", "operating_point")}
+             for sub in case["subs"]]
+    nominal = [{**sub, "operating_points": [{"clock_ghz": 1.0, "voltage_v": 0.8}]} for sub in plain]
+    scn = scenario(case["uses"], case["layers"])
+    traces = []
+    for subs in (plain, nominal):
+        dram = {"bandwidth_gb_per_s": 0.5, "shared": shared}
+        sysm = HardwareSystem.model_validate({"name": "p", "dram": dram, "sub_accelerators": subs})
+        traces.append(run(scn, sysm, case["table"], duration_ms=60, **case["options"]))
+    a, b = traces
+    cut = {"records": 16, "slices": 5, "blocks": 8}
+    for part, n in cut.items():
+        rows_a = [tuple(getattr(x, f) for f in x.__slots__[:n]) for x in getattr(a, part)]
+        rows_b = [tuple(getattr(x, f) for f in x.__slots__[:n]) for x in getattr(b, part)]
+        assert rows_a == rows_b, part
+    assert all(r.clock_ghz == 1.0 for r in b.completed())

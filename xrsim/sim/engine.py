@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,7 +31,8 @@ from simpy.events import NORMAL
 
 from xrsim.cost.base import CostTable
 from xrsim.errors import SpecError
-from xrsim.sim.block_costs import BlockTable
+from xrsim.hardware.spec import HardwareSystem
+from xrsim.sim.block_costs import BlockCosts, BlockTable
 from xrsim.sim.config import SimConfig
 from xrsim.sim.contention import fair_rates
 from xrsim.sim.governors import GOVERNORS, make_governor
@@ -77,7 +78,6 @@ class _Segment:
     since: float
     rate: float = 0.0
     token: int = 0
-    point: int | None = None  # DVFS: the operating point it runs at (None: no points)
 
     @property
     def done(self) -> bool:
@@ -99,16 +99,10 @@ class DefaultEngine:
                  seed: int, duration_s: float) -> None:
         system = costs.system
         self.config = config
-        # DVFS (docs/engine.md): only sub-accelerators that list operating points have a
-        # choice; a run on a system without any never asks the governor anything.
-        subs = system.sub_accelerators
-        governor_type = GOVERNORS.get(config.dvfs_governor)
-        plan = [governor_type.plan_point(s) if s.points else None for s in subs]
-        self.blocks = BlockTable.build(costs, scenario, config.granularity_spec.layers_per_block, plan)
-        self.dvfs = bool(self.blocks.points)
-        self.governor = make_governor(config.dvfs_governor, self.blocks, subs) if self.dvfs else None
-        self.point_values: list[list[tuple[float, float]]] = [
-            [(p.clock_ghz, p.voltage_v) for p in s.points] for s in subs]
+        self.blocks = BlockTable.build(costs, scenario, config.granularity_spec.layers_per_block,
+                                       self._plan_points(system, config))
+        self.costs_of: Callable[[str, int], BlockCosts] = self.blocks.get
+        """The costs of the block a sub-accelerator starts or finishes (DVFS: at its point)."""
         self.scheduler = make_scheduler(config.scheduler, scenario, self.blocks)
         sub_names = [s.name for s in system.sub_accelerators]
         self.placement = make_placement(config.placement, self.blocks, config.affinity, sub_names,
@@ -136,7 +130,7 @@ class DefaultEngine:
         self.pinned = [0] * len(sub_names)
         self.at_boundary: list[Job] = []  # frames that reached a block boundary this instant
         self.settle_due = False  # a settle step is owed once this instant's events have run
-        self.open_slice: list[tuple[Job, float, int | None] | None] = [None] * len(sub_names)
+        self.open_slice: list[tuple[Job, float] | None] = [None] * len(sub_names)
         # Power gating: a gated sub-accelerator is off while idle (from the start), and the
         # block that starts on it while it is off first waits its wake-up time.
         self.gated = [s.gated for s in system.sub_accelerators]
@@ -152,12 +146,18 @@ class DefaultEngine:
         # The trace's rows as plain tuples (field order of InferenceRecord, ExecutionSlice,
         # BlockRecord), made into frozen records when the run hands the trace out.
         self.record_rows: list[tuple] = []
-        self.slice_rows: list[tuple] = []
+        self.slice_rows: list[tuple] = []  # DVFS adds the point to each
         self.block_rows: list[tuple] = []
         self.trace = Trace(
             scenario=scenario.name, system=system.name, models=tuple(u.model for u in scenario.uses),
             sub_accelerators=tuple(sub_names), warmup_s=config.warmup_s, slices_recorded=True,
         )
+
+    @classmethod
+    def _plan_points(cls, system: HardwareSystem, config: SimConfig) -> Sequence[int | None]:
+        """Per sub-accelerator, the DVFS point whose costs the run plans with (DvfsEngine);
+        none here: the cost table's own."""
+        return ()
 
     # -- frames in ---------------------------------------------------------------------
     def _release(self, src: FrameSource, frame: int) -> None:
@@ -242,31 +242,23 @@ class DefaultEngine:
         self.waiting.remove(job)
         self._log_drop(job.model, job.frame, job.release_s, job.deadline_s)
 
-    def _point(self, sub: int, point: int | None) -> tuple[float | None, float | None]:
-        """(clock_ghz, voltage_v) of ``point`` on ``sub``; (None, None) without points."""
-        return (None, None) if point is None else self.point_values[sub][point]
-
     def _complete(self, job: Job, sub: int) -> None:
         now = self.env.now
         self._close_slice(sub, now)
         assert job.dispatch_s is not None
-        row: tuple = (job.model, job.frame, self.trace.sub_accelerators[sub], sub, job.release_s,
-                      job.dispatch_s, job.deadline_s, now, job.energy_j, False, job.preemptions,
-                      job.service_s, job.stall_s, job.suspended_s, job.migrations, job.wake_ups)
-        if self.dvfs:
-            row += self._point(sub, job.point)
-        self.record_rows.append(row)
+        self.record_rows.append((
+            job.model, job.frame, self.trace.sub_accelerators[sub], sub, job.release_s, job.dispatch_s,
+            job.deadline_s, now, job.energy_j, False, job.preemptions, job.service_s, job.stall_s,
+            job.suspended_s, job.migrations, job.wake_ups,
+        ))
         self.last_s = max(self.last_s, now)
         self._resolve(job.model, job.frame, DONE)
 
     def _close_slice(self, sub: int, now: float) -> None:
         opened = self.open_slice[sub]
         if opened is not None:
-            job, start, point = opened
-            if self.dvfs:
-                self.slice_rows.append((sub, job.model, job.frame, start, now, *self._point(sub, point)))
-            else:
-                self.slice_rows.append((sub, job.model, job.frame, start, now))
+            job, start = opened
+            self.slice_rows.append((sub, job.model, job.frame, start, now))
             self.open_slice[sub] = None
 
     # -- the settle step -----------------------------------------------------------------
@@ -377,29 +369,21 @@ class DefaultEngine:
     # -- execution ---------------------------------------------------------------------
     def _run_block(self, job: Job, sub: int, overhead_s: float = 0.0) -> None:
         now = self.env.now
+        opened = self.open_slice[sub]
+        if opened is None or opened[0] is not job:
+            self._close_slice(sub, now)
+            self.open_slice[sub] = (job, now)
         if self.asleep[sub]:
             overhead_s += self.wake_up_s[sub]
             self.asleep[sub] = False
             job.wake_ups += 1
-        point: int | None = None
-        if self.dvfs:
-            if self.point_values[sub]:
-                assert self.governor is not None
-                point = self.governor.choose(job, sub, now, overhead_s)
-            job.point = point
-            costs = self.blocks.at(job.model, sub, point)
-        else:
-            costs = self.blocks.get(job.model, sub)
-        opened = self.open_slice[sub]
-        if opened is None or opened[0] is not job or opened[2] != point:
-            self._close_slice(sub, now)  # a slice runs at one operating point
-            self.open_slice[sub] = (job, now, point)
+        costs = self.costs_of(job.model, sub)
         b = job.next_block
         latency = costs.latency_s[b]
         demand = 0.0
         if self.bandwidth is not None and costs.dram_bytes is not None and latency > 0.0:
             demand = min(costs.dram_bytes[b] / latency, self.bandwidth)
-        seg = _Segment(job, sub, b, latency, overhead_s, demand, now, latency + overhead_s, now, point=point)
+        seg = _Segment(job, sub, b, latency, overhead_s, demand, now, latency + overhead_s, now)
         self.running[sub] = seg
         if self.bandwidth is None:
             seg.rate = 1.0
@@ -445,15 +429,14 @@ class DefaultEngine:
         block boundary (preemptive) or start its next block."""
         now = self.env.now
         job, sub = seg.job, seg.sub
-        costs = self.blocks.at(job.model, sub, seg.point) if self.dvfs else self.blocks.get(job.model, sub)
+        costs = self.costs_of(job.model, sub)
         job.energy_j += costs.energy_j[seg.block]
         job.service_s += seg.latency_s
         if self.bandwidth is not None:
             job.stall_s += max(0.0, now - seg.start_s - seg.latency_s - seg.overhead_s)
         if self.config.record_blocks:
-            row = (job.model, job.frame, seg.block, costs.layers[seg.block], sub, seg.start_s, now,
-                   costs.energy_j[seg.block])
-            self.block_rows.append(row + self._point(sub, seg.point) if self.dvfs else row)
+            self.block_rows.append((job.model, job.frame, seg.block, costs.layers[seg.block], sub,
+                                    seg.start_s, now, costs.energy_j[seg.block]))
         job.next_block += 1
         seg.token += 1  # its end event, if still due, is void
         self.running[sub] = None
@@ -505,6 +488,75 @@ class DefaultEngine:
         return trace
 
 
+class DvfsEngine(DefaultEngine):
+    """The default engine on a system whose sub-accelerators list DVFS operating points
+    (docs/engine.md, "DVFS"): the governor picks each block's point as the block starts;
+    the block's costs, its record, the execution slice (cut where the point changes) and
+    the inference record carry it. A subclass, so that runs without points take the
+    default engine's path untouched; it adds to each row the default engine logs, right
+    after that row is logged."""
+
+    def __init__(self, scenario: Scenario, costs: CostTable, config: SimConfig, *,
+                 seed: int, duration_s: float) -> None:
+        super().__init__(scenario, costs, config, seed=seed, duration_s=duration_s)
+        subs = costs.system.sub_accelerators
+        self.governor = make_governor(config.dvfs_governor, self.blocks, subs)
+        self.point_values: list[list[tuple[float, float]]] = [
+            [(p.clock_ghz, p.voltage_v) for p in s.points] for s in subs]
+        self.sub_point: list[int | None] = [None] * len(subs)
+        """The point of the block running (or last run) on each sub-accelerator."""
+        self.slice_point: list[int | None] = [None] * len(subs)
+        """The point of each sub-accelerator's open execution slice."""
+        self.costs_of = self._costs_at_point
+
+    @classmethod
+    def _plan_points(cls, system: HardwareSystem, config: SimConfig) -> Sequence[int | None]:
+        governor = GOVERNORS.get(config.dvfs_governor)
+        return [governor.plan_point(s) if s.points else None for s in system.sub_accelerators]
+
+    def _costs_at_point(self, model: str, sub: int) -> BlockCosts:
+        return self.blocks.at(model, sub, self.sub_point[sub])
+
+    def _point(self, sub: int, point: int | None) -> tuple[float | None, float | None]:
+        """(clock_ghz, voltage_v) of ``point`` on ``sub``; (None, None) without points."""
+        return (None, None) if point is None else self.point_values[sub][point]
+
+    def _run_block(self, job: Job, sub: int, overhead_s: float = 0.0) -> None:
+        point = None
+        if self.point_values[sub]:
+            # The wake-up the default engine is about to add, known before it starts.
+            wake_s = self.wake_up_s[sub] if self.asleep[sub] else 0.0
+            point = self.governor.choose(job, sub, self.env.now, overhead_s + wake_s)
+        self.sub_point[sub] = point
+        opened = self.open_slice[sub]
+        if opened is not None and opened[0] is job and self.slice_point[sub] != point:
+            self._close_slice(sub, self.env.now)  # a slice runs at one operating point
+        super()._run_block(job, sub, overhead_s)
+        self.slice_point[sub] = point  # of the slice open now: this block's
+
+    def _close_slice(self, sub: int, now: float) -> None:
+        if self.open_slice[sub] is not None:
+            i = len(self.slice_rows)
+            super()._close_slice(sub, now)
+            self.slice_rows[i] += self._point(sub, self.slice_point[sub])
+
+    def _complete(self, job: Job, sub: int) -> None:
+        # Its record is the first row it logs (resolving dependants may log drops after
+        # it); its last block ran on ``sub``, at the point ``sub`` is still at.
+        i = len(self.record_rows)
+        super()._complete(job, sub)
+        self.record_rows[i] += self._point(sub, self.sub_point[sub])
+
+    def _finish(self, seg: _Segment) -> None:
+        point = self.sub_point[seg.sub]  # before the frame's next block may change it
+        i = len(self.block_rows)
+        super()._finish(seg)
+        if self.config.record_blocks:
+            self.block_rows[i] += self._point(seg.sub, point)
+
+
 def run_default(scenario: Scenario, costs: CostTable, config: SimConfig | None = None, *,
                 seed: int = 0, duration_s: float) -> Trace:
-    return DefaultEngine(scenario, costs, config or SimConfig(), seed=seed, duration_s=duration_s).run()
+    """A default-mode run: DvfsEngine when the cost table has operating points' costs."""
+    engine = DvfsEngine if costs.at_points else DefaultEngine
+    return engine(scenario, costs, config or SimConfig(), seed=seed, duration_s=duration_s).run()

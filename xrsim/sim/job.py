@@ -29,7 +29,6 @@ class Job:
     preemptions: int = 0
     migrations: int = 0
     wake_ups: int = 0
-    point: int | None = None  # DVFS: the operating point of its latest block
 
     @property
     def started(self) -> bool:
