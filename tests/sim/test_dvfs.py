@@ -463,3 +463,27 @@ def test_the_dvfs_engine_at_the_nominal_point_is_the_default_engine(case: dict, 
         rows_b = [tuple(getattr(x, f) for f in x.__slots__[:n]) for x in getattr(b, part)]
         assert rows_a == rows_b, part
     assert all(r.clock_ghz == 1.0 for r in b.completed())
+
+
+def test_the_cli_shows_the_points_used_and_refuses_what_it_cannot_run(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    design = tmp_path / "hw.yaml"
+    design.write_text(Path("hardware_specs/xrbench-4k-A.yaml").read_text().replace(
+        "    ws_variant: nvdla", "    ws_variant: nvdla\n    operating_points: "
+        "[{clock_ghz: 1.0, voltage_v: 0.8}, {clock_ghz: 0.5, voltage_v: 0.6}]"))
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "xrsim", "run", "--hardware", str(design),
+                               "--scenario", "vr_gaming", "--duration-s", "0.1", *args],
+                              capture_output=True, text=True, timeout=120)
+
+    done = cli("--dvfs-governor", "race_to_idle")
+    assert done.returncode == 0, done.stderr
+    assert "DVFS governor race_to_idle: acc0 1 GHz / 0.8 V x" in done.stdout
+    refused = cli("--mode", "xrbench", "--set", "sub_accelerators.*.operating_point=0")
+    assert refused.returncode == 2
+    assert "sub_accelerators.acc0.operating_point: mode 'xrbench'" in refused.stderr
+    table = cli("--costs", "table")
+    assert table.returncode == 2 and "operating_points listed on acc0" in table.stderr

@@ -59,6 +59,15 @@ def _print_run(result: RunResult) -> None:
     print(f"area {p.area_mm2:.3f} mm^2 at {result.system.technology_nm} nm; power average {avg} W, "
           f"peak {p.power_peak_w:.3f} W; energy per frame {per_frame} J (dynamic {p.dynamic_j:.4g}, "
           f"DRAM {p.dram_j:.4g}, static {p.static_j:.4g} J in all)")
+    if result.mode == "default" and any(sub.points for sub in result.system.sub_accelerators):
+        dvfs = result.dvfs()
+
+        def point(u: dict) -> str:
+            return f"{u['clock_ghz']:g} GHz / {u['voltage_v']:g} V x{u['inferences']}"
+
+        used = "; ".join(f"{name} " + ", ".join(map(point, points))
+                         for name, points in dvfs["sub_accelerators"].items())
+        print(f"DVFS governor {dvfs['governor']}: {used or 'no inference completed'}")
 
 
 def run_option_values(args: argparse.Namespace) -> dict[str, Any]:

@@ -87,9 +87,14 @@ def _by_sub(backend: CostModel, system: HardwareSystem, wanted: Sequence[tuple[M
 
 
 HARMLESS_FIELDS = frozenset({"name", "description", "source"})
-RUN_FIELDS = frozenset({"technology_nm", "power_gating", "enabled", "wake_up_us"})
-"""Fields that shape a run but never a model's cost: the node (area and leakage) and power
-gating (the engine), so overriding them means something whatever the backend."""
+RUN_FIELDS = frozenset({"technology_nm", "power_gating", "enabled", "wake_up_us", "operating_points",
+                        "operating_point"})
+"""Fields that shape a run but never the cost table's nominal costs: the node (area and
+leakage), power gating (the engine) and DVFS operating points (whose own costs need a
+backend that costs a clock, ``xrsim.cost.dvfs.check_backend``, and which mode xrbench
+refuses but for the nominal one), so that overriding them is refused, if at all, with
+the reason that applies; a path into one point (``operating_points.0.voltage_v``) counts
+as ``operating_points``."""
 
 
 def ignored_fields(backend: str, paths: list[str]) -> list[str]:
@@ -102,6 +107,8 @@ def ignored_fields(backend: str, paths: list[str]) -> list[str]:
     for path in paths:
         parts = path.split(".")
         field = parts[-1] if parts[0] == "sub_accelerators" and len(parts) >= 3 else parts[0]
+        if "operating_points" in parts:
+            field = "operating_points"
         if field not in reads | HARMLESS_FIELDS | RUN_FIELDS:
             ignored.append(path)
     return ignored

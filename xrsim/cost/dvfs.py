@@ -42,7 +42,7 @@ def check_backend(backend: CostModel, system: HardwareSystem) -> None:
     if listed and reads is not None and "clock_ghz" not in reads:
         raise SpecError(None, "costs", (
             f"operating points need a cost backend that costs a clock, and '{backend.name}' "
-            f"ignores clock_ghz ({', '.join(listed)} list operating_points); use costs 'analytical'"))
+            f"ignores clock_ghz (operating_points listed on {', '.join(listed)}); use costs 'analytical'"))
 
 
 def with_points(backend: CostModel, nominal: CostTable, models: Iterable[Model]) -> CostTable:
