@@ -95,6 +95,8 @@ def test_points_are_sorted_by_clock_and_index_from_the_lowest() -> None:
     ([{"clock_ghz": 1.0, "voltage_v": 0.8}, {"clock_ghz": 1.0, "voltage_v": 0.7}], {},
      "operating_points", "clocks must be unique; repeated: 1 GHz"),
     ([{"clock_ghz": 0.5, "voltage_v": 0.6}], {}, "operating_points", "nominal clock_ghz 1"),
+    ([{"clock_ghz": 1.0, "voltage_v": 0.8}, {"clock_ghz": 0.5, "voltage_v": 0.9}], {}, "operating_points",
+     "a faster clock never needs a lower voltage: 1 GHz at 0.8 V, 0.5 GHz at 0.9 V"),
     ([{"clock_ghz": 1.0, "voltage_v": -0.8}], {}, "voltage_v", "greater than 0"),
     ([{"clock_ghz": 0.0, "voltage_v": 0.8}], {}, "clock_ghz", "greater than 0"),
     ([], {}, "operating_points", "lists no point"),

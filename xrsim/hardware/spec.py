@@ -4,6 +4,7 @@ off-chip memory and an energy table. Keys carry their units; accessors give SI v
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 from functools import cached_property
 from typing import Annotated, Literal
@@ -174,7 +175,8 @@ class SubAccelerator(BaseModel):
     @classmethod
     def _sorted_points(cls, points: tuple[OperatingPoint, ...] | None
                        ) -> tuple[OperatingPoint, ...] | None:
-        """Sorted by clock (given in any order); clocks unique; the nominal point listed."""
+        """Sorted by clock (given in any order); clocks unique; voltage non-decreasing with
+        the clock (so the lowest clock is also the cheapest point, which slack relies on)."""
         if points is None:
             return None
         if not points:
@@ -183,6 +185,10 @@ class SubAccelerator(BaseModel):
         dupes = repeated([f"{p.clock_ghz:g}" for p in ordered])
         if dupes:
             raise ValueError(f"clocks must be unique; repeated: {', '.join(dupes)} GHz")
+        for slow, fast in itertools.pairwise(ordered):
+            if fast.voltage_v < slow.voltage_v:
+                raise ValueError(f"a faster clock never needs a lower voltage: {fast.clock_ghz:g} GHz at "
+                                 f"{fast.voltage_v:g} V, {slow.clock_ghz:g} GHz at {slow.voltage_v:g} V")
         return ordered
 
     @model_validator(mode="after")
