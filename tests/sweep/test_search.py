@@ -206,6 +206,11 @@ def test_set_paths_and_designs_as_the_space(tmp_path: Path) -> None:
                for r in rows)
     trials = read_csv(tmp_path / "out" / "trials.csv")
     assert [t["design"] for t in trials] == [t.design for t in outcome.trials]
+    # one file at two clocks is two designs: the searched overrides are in the name
+    for t in outcome.trials:
+        bandwidth = t.overrides["dram.bandwidth_gb_per_s"]
+        clock = t.overrides["sub_accelerators.*.clock_ghz"]
+        assert t.design.endswith(f" dram.bandwidth_gb_per_s={bandwidth} sub_accelerators.*.clock_ghz={clock}")
 
 
 def test_any_metric_column_of_a_row_is_an_objective(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
