@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 import yaml
 
+from xrsim.errors import SpecError
 from xrsim.sweep import run_search, run_sweep, store, worker
 from xrsim.sweep.cli import main
 from xrsim.sweep.executors import SerialExecutor
@@ -357,3 +358,11 @@ def test_json_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     summary = json.loads(capsys.readouterr().out)
     assert summary["trials"] == summary["complete"] == 8 and summary["pareto"]
     assert set(summary["pareto"][0]) == {"trial", "design", "mean(score)", "mean(total_pes)"}
+
+
+def test_a_node_outside_the_tables_is_refused_before_the_search_runs(tmp_path: Path) -> None:
+    spec = spec_with(trials=4)
+    spec["search"]["space"]["generate"] = {**SPACE, "technology_nm": [7, 3]}
+    with pytest.raises(SpecError, match=r"search\.space\.generate\.technology_nm\[1\]: must be 7 to 65 nm"):
+        run_search(spec, out=tmp_path / "out", executor="serial")
+    assert not (tmp_path / "out").exists()
