@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xrsim.workload.layers import (
     AttentionMatmulLayer,
@@ -107,3 +109,29 @@ def test_specs_are_frozen() -> None:
     layer = GemmLayer(name="fc", M=1, N=2, K=3)
     with pytest.raises(Exception, match="frozen"):
         layer.M = 5  # type: ignore[misc]
+
+
+@given(st.integers(1, 2**14), st.integers(1, 2**14), st.integers(1, 2**12), st.integers(1, 2**12),
+       st.integers(1, 7), st.integers(0, 3), st.integers(1, 64))
+@settings(max_examples=200, deadline=None)
+def test_the_size_limit_is_refused_exactly_when_a_count_reaches_it(
+        h: int, w: int, c: int, k: int, r: int, padding: int, batch: int) -> None:
+    """The validator's cheap bound only skips the exact counts when they are surely small:
+    a layer is refused if and only if one of its counts reaches 2^53."""
+    from pydantic import ValidationError
+
+    from xrsim.workload.layers import EXACT_LIMIT
+
+    fields = {"name": "x", "H": h, "W": w, "C": c, "K": k, "R": r, "S": r, "padding": padding,
+              "batch": batch, "empty": False}
+    raw = ConvLayer.model_construct(**fields)  # no validation: the counts as they are
+    if not (raw.out_h and raw.out_w):
+        return  # refused for its window, another check
+    largest = max(raw.macs, raw.weight_elems, raw.input_elems, raw.output_elems)
+    try:
+        ConvLayer(**fields)
+        refused = False
+    except ValidationError as exc:
+        assert "too large" in str(exc)
+        refused = True
+    assert refused == (largest >= EXACT_LIMIT)

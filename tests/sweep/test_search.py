@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 import yaml
 
+from xrsim.errors import SpecError
 from xrsim.sweep import run_search, run_sweep, store, worker
 from xrsim.sweep.cli import main
 from xrsim.sweep.executors import SerialExecutor
@@ -206,6 +207,11 @@ def test_set_paths_and_designs_as_the_space(tmp_path: Path) -> None:
                for r in rows)
     trials = read_csv(tmp_path / "out" / "trials.csv")
     assert [t["design"] for t in trials] == [t.design for t in outcome.trials]
+    # one file at two clocks is two designs: the searched overrides are in the name
+    for t in outcome.trials:
+        bandwidth = t.overrides["dram.bandwidth_gb_per_s"]
+        clock = t.overrides["sub_accelerators.*.clock_ghz"]
+        assert t.design.endswith(f" dram.bandwidth_gb_per_s={bandwidth} sub_accelerators.*.clock_ghz={clock}")
 
 
 def test_any_metric_column_of_a_row_is_an_objective(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -352,3 +358,11 @@ def test_json_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     summary = json.loads(capsys.readouterr().out)
     assert summary["trials"] == summary["complete"] == 8 and summary["pareto"]
     assert set(summary["pareto"][0]) == {"trial", "design", "mean(score)", "mean(total_pes)"}
+
+
+def test_a_node_outside_the_tables_is_refused_before_the_search_runs(tmp_path: Path) -> None:
+    spec = spec_with(trials=4)
+    spec["search"]["space"]["generate"] = {**SPACE, "technology_nm": [7, 3]}
+    with pytest.raises(SpecError, match=r"search\.space\.generate\.technology_nm\[1\]: must be 7 to 65 nm"):
+        run_search(spec, out=tmp_path / "out", executor="serial")
+    assert not (tmp_path / "out").exists()

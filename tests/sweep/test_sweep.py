@@ -616,3 +616,23 @@ def test_an_override_the_costs_cannot_see_is_refused(tmp_path: Path, capsys: pyt
     # splits them, so the clock does shape a run
     assert xrsim_main(["run", "--costs", "calibrated", "--granularity", "block:4", "--duration-s", "0.1",
                        "--set", "sub_accelerators.*.clock_ghz=0.5"]) == 0
+
+
+def test_a_full_cost_memo_evicts_only_after_it_has_served_the_run() -> None:
+    """A memo at capacity, asked for a model it lacks before one it holds: putting the new
+    costs in evicts the oldest, which must not be the one this very call still needs (it
+    once was, and a long sweep failed a run with KeyError)."""
+    from xrsim.cost import get_cost_model
+    from xrsim.cost.base import CostMemo, CostTable
+    from xrsim.hardware import load_hardware
+    from xrsim.workload.library import load_model
+
+    system = load_hardware("xrbench-4k-D")  # two sub-accelerators
+    held, new = load_model("KD_res8_narrow"), load_model("GE_FBNet_C")
+    backend = get_cost_model("analytical")
+    memo = CostMemo(capacity=2)
+    memo.costs(backend, system, [held])
+    got = memo.costs(backend, system, [new, held])
+    direct = CostTable.build(backend, system, [new, held]).costs
+    assert list(got) == list(direct) and all(got[k].latency_s == direct[k].latency_s for k in direct)
+    assert len(memo) == 2

@@ -147,20 +147,22 @@ class CostMemo:
         def key(model: Model, i: int) -> tuple[str, ...]:
             return (backend.name, model.name, model.content_hash, subs[i], shared)
 
-        computed = _by_sub(backend, system, [(model, i) for model in models for i in range(len(subs))
-                                             if key(model, i) not in self._costs])
-        out = {}
-        for model in models:
+        out: dict[tuple[str, int], ModelCost] = {}
+        missing = []
+        for model in models:  # what is here first: eviction below must not take it meanwhile
             for i in range(len(subs)):
                 cost = self._costs.get(key(model, i))
                 if cost is None:
-                    cost = self._costs[key(model, i)] = computed[(model.name, i)]
-                    if len(self._costs) > self.capacity:
-                        self._costs.popitem(last=False)
+                    missing.append((model, i))
                 else:
                     self._costs.move_to_end(key(model, i))
-                out[(model.name, i)] = cost
-        return out
+                    out[(model.name, i)] = cost
+        computed = _by_sub(backend, system, missing)
+        for model, i in missing:
+            out[(model.name, i)] = self._costs[key(model, i)] = computed[(model.name, i)]
+        while len(self._costs) > self.capacity:
+            self._costs.popitem(last=False)
+        return {(model.name, i): out[(model.name, i)] for model in models for i in range(len(subs))}
 
 
 @dataclass(frozen=True)

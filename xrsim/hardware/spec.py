@@ -10,6 +10,7 @@ from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     Field,
     StrictFloat,
@@ -29,6 +30,17 @@ DATAFLOWS: tuple[str, ...] = ("WS", "OS", "RS", "IS")
 WsVariant = Literal["systolic", "nvdla"]
 MemoryType = Literal["LPDDR4", "LPDDR5", "HBM2", "HBM3"]
 DEFAULT_TECHNOLOGY_NM = 28
+
+
+def _covered_node(value: int) -> int:
+    if not MIN_NODE_NM <= value <= MAX_NODE_NM:
+        raise ValueError(f"must be {MIN_NODE_NM} to {MAX_NODE_NM} nm (the nodes the area and leakage "
+                         "tables cover)")
+    return value
+
+
+TechnologyNm = Annotated[StrictInt, AfterValidator(_covered_node)]
+"""A node the area and leakage tables cover; a system's, or each of a generator's choices."""
 """The node of a design that names none: MAESTRO's cost database, from which the XRBench
 reference's energies come, is a 28 nm one."""
 Rate = Annotated[StrictFloat, Field(ge=1e-6, le=1e12)]
@@ -300,7 +312,7 @@ class HardwareSystem(BaseModel):
     description: str | None = None
     source: str | None = None
     energy_table: str | EnergyTable = "xrbench-maestro"
-    technology_nm: StrictInt = Field(default=DEFAULT_TECHNOLOGY_NM, description="technology node, nm")
+    technology_nm: TechnologyNm = Field(default=DEFAULT_TECHNOLOGY_NM, description="technology node, nm")
     dram: DramSpec
     sub_accelerators: tuple[SubAccelerator, ...] = Field(min_length=1)
 
@@ -311,14 +323,6 @@ class HardwareSystem(BaseModel):
             raise ValueError(
                 f"unknown energy table '{value}'; known: {', '.join(sorted(ENERGY_TABLES))}"
             )
-        return value
-
-    @field_validator("technology_nm")
-    @classmethod
-    def _covered_node(cls, value: int) -> int:
-        if not MIN_NODE_NM <= value <= MAX_NODE_NM:
-            raise ValueError(f"must be {MIN_NODE_NM} to {MAX_NODE_NM} nm (the nodes the area and "
-                             f"leakage tables cover), got {value}")
         return value
 
     @field_validator("sub_accelerators")

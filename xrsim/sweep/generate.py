@@ -82,6 +82,7 @@ from xrsim.hardware.spec import (
     Rate,
     RsOverhead,
     SubAccelerator,
+    TechnologyNm,
     WordBits,
     WsVariant,
     square_array,
@@ -251,7 +252,7 @@ class GenerateSpec(BaseModel):
         default=(HardwareSystem.model_fields["energy_table"].default,), min_length=1)
     dram_gb_per_s: tuple[Rate, ...] = Field(min_length=1)
     dram_shared: tuple[StrictBool, ...] = Field(default=(False,), min_length=1)
-    technology_nm: tuple[StrictInt, ...] = Field(
+    technology_nm: tuple[TechnologyNm, ...] = Field(
         default=(HardwareSystem.model_fields["technology_nm"].default,), min_length=1)
     dram_memory_type: tuple[MemoryType | None, ...] = Field(default=(None,), min_length=1)
     clock_ghz: tuple[ClockGhz, ...] = Field(default=(_sub_default("clock_ghz"),), min_length=1)

@@ -330,7 +330,11 @@ class Search:
         trial.sweep, trial.system, trial.error = self._plans[memo]
         if trial.sweep is not None:
             trial.runs = trial.sweep.runs
-            trial.design = trial.sweep.designs[0].label
+            # Overrides searched under space.set make another design of the same file: its
+            # name says them (designs/NAME.yaml is the file, before the runs' --set).
+            searched = {k.removeprefix("set."): v for k, v in point.items() if k.startswith("set.")}
+            trial.design = trial.sweep.designs[0].label + "".join(
+                f" {path}={json.dumps(value)}" for path, value in sorted(searched.items()))
         return trial
 
     def _plan(self, point: dict[str, Any], overrides: dict[str, Any], strict: bool
@@ -589,8 +593,9 @@ def _measure_labels(search: Search) -> list[str]:
 
 def point_columns(search: Search) -> list[str]:
     """The columns of a trial's point: each dimension, but the dataflows chosen position by
-    position (dataflows: all) shown as one column of those the design has."""
-    names = [d.name for d in search.dimensions if not _is_position(d.name)]
+    position (dataflows: all) shown as one column of those the design has, and the design
+    chosen among files left to the ``design`` column (which begins with it)."""
+    names = [d.name for d in search.dimensions if not _is_position(d.name) and d.name != DESIGN_DIM]
     return [*names, "generate.dataflows"] if search.dataflow_positions else names
 
 
