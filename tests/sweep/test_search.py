@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.sweep.processes import children
 from xrsim.errors import SpecError
 from xrsim.sweep import run_search, run_sweep, store, worker
 from xrsim.sweep.cli import main
@@ -124,18 +125,6 @@ def test_interrupted_search_resumes_to_the_same_result(tmp_path: Path) -> None:
     assert outputs(tmp_path / "resumed") == outputs(tmp_path / "whole")
     assert [t.params for t in resumed.trials] == [t.params for t in whole.trials]
     ok_keys_once(tmp_path / "resumed")
-
-
-def children(parent: int) -> set[int]:
-    found = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == parent:
-            found.add(int(stat.parent.name))
-    return found
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="finds the pool's workers in /proc")

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.sweep.processes import children
 from xrsim import SpecError, simulate
 from xrsim.sweep import load_sweep, run_sweep
 from xrsim.sweep.cli import main
@@ -515,21 +516,10 @@ def test_workers_end_with_a_killed_sweep(tmp_path: Path) -> None:
                              "--workers", "2", "--quiet"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
-    def children() -> set[int]:
-        found = set()
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == proc.pid:
-                found.add(int(stat.parent.name))
-        return found
-
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(children()) < 2:
+    while time.monotonic() < deadline and len(children(proc.pid)) < 2:
         time.sleep(0.05)
-    workers = children()
+    workers = children(proc.pid)
     assert len(workers) >= 2
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
