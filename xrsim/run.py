@@ -163,8 +163,18 @@ def simulate_resolved(system: HardwareSystem, scenario: Scenario, options: RunOp
         score=xrbench_score(measured, scenario, k_per_ms=options.k_per_ms, e_max_j=options.e_max_j,
                             extra_energy_j=extra),
         power=power, config=options.engine_options,
-        warnings=_warnings(scenario, measured, duration),
+        warnings=_warnings(scenario, measured, duration) + _idle_governor(system, options.engine_options),
     )
+
+
+def _idle_governor(system: HardwareSystem, config: BaseModel | None) -> tuple[str, ...]:
+    """A governor other than ``fixed`` on a design that lists no operating points does
+    nothing: say so, rather than let the run look like a DVFS result."""
+    governor = getattr(config, "dvfs_governor", "fixed")
+    if governor == "fixed" or any(s.operating_points for s in system.sub_accelerators):
+        return ()
+    return (f"dvfs_governor {governor} has no effect: no sub-accelerator of {system.name} lists "
+            "operating_points",)
 
 
 def _check_frames(scenario: Scenario, duration_s: float) -> None:

@@ -489,3 +489,13 @@ def test_the_cli_shows_the_points_used_and_refuses_what_it_cannot_run(tmp_path: 
     assert "sub_accelerators.acc0.operating_point: mode 'xrbench'" in refused.stderr
     table = cli("--costs", "table")
     assert table.returncode == 2 and "operating_points listed on acc0" in table.stderr
+
+
+def test_a_governor_on_a_design_without_points_is_named_as_doing_nothing() -> None:
+    from xrsim import simulate
+
+    quiet = simulate("xrbench-4k-A", "vr_gaming", duration_s=0.1)
+    told = simulate("xrbench-4k-A", "vr_gaming", duration_s=0.1, dvfs_governor="slack")
+    assert told.trace.records == quiet.trace.records
+    assert told.warnings == (*quiet.warnings, "dvfs_governor slack has no effect: no sub-accelerator of "
+                                              "xrbench-4k-A lists operating_points")

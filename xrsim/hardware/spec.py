@@ -213,10 +213,10 @@ class SubAccelerator(BaseModel):
                                   self.operating_point)
             return self
         if not any(p.clock_ghz == self.clock_ghz for p in points):
-            clocks = ", ".join(f"{p.clock_ghz:g}" for p in points)
+            clocks = ", ".join(repr(p.clock_ghz) for p in points)
             raise field_error(type(self).__name__, "operating_points", (
-                f"no point is at the nominal clock_ghz {self.clock_ghz:g} (points: {clocks} GHz); "
-                "list it, with its voltage"), None)
+                f"no point is at the nominal clock_ghz {self.clock_ghz!r} (points: {clocks} GHz); "
+                "list it, with its voltage"), [p.clock_ghz for p in points])
         if self.operating_point is not None and not 0 <= self.operating_point < len(points):
             raise field_error(type(self).__name__, "operating_point",
                               f"must be 0 to {len(points) - 1} (an index into operating_points, "
