@@ -33,8 +33,12 @@ def test_import_writes_a_model_spec_and_prints_json(tmp_path: Path,
     assert status == 0
     summary = json.loads(text)
     assert summary["name"] == "resnet" and summary["macs"] == 4_089_184_256
-    assert summary["layers"] == 122 and summary["unsupported"] == []
-    assert summary["params"] == 25_610_152  # ResNet-50: 25.6 M, with its batch norms' statistics
+    # the file's operators: 53 Conv (each BatchNormalization folded into one), 49 Relu,
+    # 16 Sum, MaxPool, AveragePool, Gemm, Softmax - one layer each; the Reshape none
+    assert summary["layers"] == 53 + 49 + 16 + 4 and summary["unsupported"] == []
+    # torchvision's ResNet-50 has 25,557,032 parameters (its model docs: 25.6 M); ONNX's
+    # BatchNormalization also holds the running mean and variance, 2 x 26,560 channels more
+    assert summary["params"] == 25_557_032 + 2 * 26_560
     model = load_model_file(out)
     assert model.name == "resnet" and model.total_macs == summary["macs"]
     assert "sha256" in out.read_text().splitlines()[0]
@@ -128,7 +132,8 @@ def test_import_does_not_load_onnx_for_other_commands() -> None:
 def test_validate_checks_an_onnx_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     vgg = LIGHT / "light_vgg19.onnx"
     status, out, _ = run(["validate", str(vgg)], capsys)
-    assert status == 0 and f"model 'light_vgg19': 43 layers, {independent_macs(vgg):,} MACs" in out
+    layers = 16 + 18 + 5 + 3 + 1  # Conv, Relu, MaxPool, Gemm, Softmax; Reshape and Dropout none
+    assert status == 0 and f"model 'light_vgg19': {layers} layers, {independent_macs(vgg):,} MACs" in out
     status, _, err = run(["validate", str(bad_files(tmp_path)["malformed"])], capsys)
     assert status == 2 and "not a readable ONNX model" in err
 
