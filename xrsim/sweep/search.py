@@ -644,7 +644,3 @@ def pareto_csv(search: Search, front: list[Trial]) -> str:
                          *[_cell(point[c]) for c in point_columns(search)],
                          design_yaml(t.system) if t.system is not None else ""])
     return buffer.getvalue()
-
-
-def read_csv_rows(text: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(text)))

@@ -24,11 +24,9 @@ from pydantic import AfterValidator, BaseModel, Field, StrictInt, model_validato
 from xrsim.specio import SPEC_CONFIG, field_error
 from xrsim.sweep import store
 
-ALGORITHMS = ("nsga2", "tpe", "random")
 AGGREGATES: dict[str, Any] = {"mean": np.mean, "median": np.median, "min": np.min, "max": np.max,
                               "std": np.std, "sum": np.sum}
 """How a measure folds the values of a trial's runs (its scenarios x seeds) into one."""
-OPERATORS = ("<=", ">=", "<", ">")
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _MEASURE = rf"(?:(?P<agg>{_NAME})\(\s*(?P<inner>{_NAME})\s*\)|(?P<bare>{_NAME}))"
