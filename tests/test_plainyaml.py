@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 FILES = sorted(p for folder in ("workloads", "hardware_specs", "experiments", "tests")
                for p in (ROOT / folder).rglob("*.yaml"))
 TOKENS = [": ", ":", "#", " #", " ", "-", "- ", "{", "}", "[", "]", ",", "?", "'", '"', "\n", "  ", "0",
-          "1e3", "yes", "~", "a", "\t", "&x", "*x", "!!str ", "|", "0o7", "07", "1:30", "---\n", "null", ".5"]
+          "1e3", "yes", "~", "a", "\t", "&x", "*x", "!!str ", "|", "0o7", "07", "1:30", "---\n", "null", ".5",
+          "\r", "\x85", "\u2028", "# it's "]
 
 
 def _outcome(read: Any, text: str) -> tuple:
@@ -67,3 +68,35 @@ def test_mutated_files_read_as_pyyaml_reads_them_or_are_left_to_it() -> None:
             assert got == _outcome(_pyyaml, text), text
         assert _outcome(load_yaml, text) == _outcome(_pyyaml, text), text
     assert fast > 500
+
+
+def test_comments_end_at_every_yaml_line_break() -> None:
+    # PyYAML ends a line (and so a comment) at \r, NEL, LS and PS as well as at \n
+    for brk in "\r\x85\u2028\u2029":
+        text = f"a: 1\n# note{brk}b: 2\n"
+        assert load_yaml(text) == _pyyaml(text) == {"a": 1, "b": 2}
+
+
+SCALARS = ["name", "type", "conv", "H", "K", "1", "128", "-1", "1e3", "0x1f", "1:30", "yes", "~", "null",
+           "a b", ".5", "_", "-a", "a-", "a.b", "é", "a?", "a!"]
+INDICATORS = [":", ": ", ",", ", ", " ", "  ", "#", " #", "-", "[", "]", "{", "}", "?", "'", ".", "\t", "\r"]
+
+
+def test_one_line_flow_mappings_read_as_pyyaml_reads_them() -> None:
+    # the layer lines of a model file take a path of their own: hammer it with lines made
+    # of keys, values and every character that could end or nest a flow scalar
+    rng = random.Random(12)
+    fast = 0
+    for _ in range(6000):
+        pairs = [f"{rng.choice(SCALARS)}: {rng.choice(SCALARS)}" for _ in range(rng.randint(1, 5))]
+        inner = ",".join(" " * rng.randint(0, 2) + p + " " * rng.randint(0, 2) for p in pairs)
+        if rng.random() < 0.5:
+            i = rng.randrange(len(inner) + 1)
+            inner = inner[:i] + rng.choice(INDICATORS + SCALARS) + inner[i:]
+        text = f"layers:\n  - {{{inner}}}\n  - {{name: x, H: 1}}\n"
+        got = _outcome(lambda t: plainyaml.load(t, _plain_scalar), text)
+        if got[0] != "left to PyYAML":
+            fast += 1
+            assert got == _outcome(_pyyaml, text), text
+        assert _outcome(load_yaml, text) == _outcome(_pyyaml, text), text
+    assert fast > 1500

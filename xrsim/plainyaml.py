@@ -18,9 +18,11 @@ from typing import Any
 
 import yaml
 
-_OUTSIDE = set("'\"&*!|>%@`\t\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029\ufeff")
-"""Characters of what the subset leaves to PyYAML: quotes, anchors and aliases, tags,
-block scalars, directives, tabs, and line breaks other than \\n."""
+_BREAKS = "\r\x85\u2028\u2029"
+_OUTSIDE = re.compile(f"['\"&*!|>%@`\t\x0b\x0c\x1c\x1d\x1e\ufeff{_BREAKS}]")
+"""Characters of what the subset leaves to PyYAML outside comment lines: quotes, anchors
+and aliases, tags, block scalars, directives, tabs; and line breaks other than \\n, in
+comments too (a comment would end at one)."""
 _NOT_FIRST = set("?:,[]{}#-")
 """Characters a scalar of the subset does not start with (PyYAML reads "-1" as a plain
 scalar, but leave every indicator to it)."""
@@ -35,6 +37,14 @@ ranges, takes 0.5 ms over a 30 KB spec)."""
 _PAIR = re.compile(r"([^\s?:,\[\]{}#-][^:#]*?) *: +([^\s?:,\[\]{}#-][^:#]*)")
 """A flow mapping's ``key: value`` whose scalars hold no colon or hash at all (what
 specs write), checked in one match; any other pair takes ``plain``'s checks."""
+_SCALAR = r"[^\s?:,\[\]{}#-][^:#,\[\]{}?]*"
+"""A flow scalar with no colon, hash, comma or bracket at all (what specs write), and
+the spaces after it."""
+_SIMPLE_MAPPING = re.compile(rf"(?:- )?\{{ *{_SCALAR}: +{_SCALAR}(?:, *{_SCALAR}: +{_SCALAR})*\}}")
+"""A one-line flow mapping of such scalars (a layer line of a model file: most of its
+text), or a sequence item that is one, matched without backtracking: its keys and values
+are then what lies between its colons and commas, stripped of spaces (the only blanks it
+can hold)."""
 
 
 class Unusual(Exception):
@@ -45,12 +55,18 @@ class _Reader:
     def __init__(self, text: str, scalar: Callable[[str], Any]) -> None:
         if (_ASCII_CONTROL if text.isascii() else yaml.reader.Reader.NON_PRINTABLE).search(text):
             raise Unusual  # PyYAML refuses it, naming the character
+        at = 0
+        while (hit := _OUTSIDE.search(text, at)) is not None:
+            line = text[text.rfind("\n", 0, hit.start()) + 1:hit.start()]
+            if not line.lstrip(" ").startswith("#") or hit[0] in _BREAKS:
+                raise Unusual
+            at = hit.end()
         # (indentation, content) of every line that holds something
         self.lines: list[tuple[int, str]] = []
         for line in text.split("\n"):
             content = line.strip(" ")
-            if content and not content.startswith("#"):
-                if _OUTSIDE.intersection(content) or content.startswith(("---", "...")):
+            if content and content[0] != "#":
+                if content[:3] in ("---", "..."):
                     raise Unusual
                 self.lines.append((len(line) - len(line.lstrip(" ")), content))
         self.at = 0
@@ -75,9 +91,18 @@ class _Reader:
 
     def sequence(self, indent: int) -> list:
         items = []
-        while self.at < len(self.lines):
-            here, content = self.lines[self.at]
-            if here != indent or not (content == "-" or content.startswith("- ")):
+        lines = self.lines
+        while self.at < len(lines):
+            here, content = lines[self.at]
+            if here != indent:
+                break
+            if content[:3] == "- {" and _SIMPLE_MAPPING.fullmatch(content):
+                self.at += 1  # the common item, a model's layer, the short way
+                if self.at < len(lines) and lines[self.at][0] > indent:
+                    raise Unusual
+                items.append(self.simple_mapping(content[2:]))
+                continue
+            if not (content == "-" or content.startswith("- ")):
                 break
             rest = content[1:].lstrip(" ")
             if not rest:
@@ -133,8 +158,10 @@ class _Reader:
         if self.at < len(self.lines) and self.lines[self.at][0] > self.lines[self.at - 1][0]:
             raise Unusual
         if text[0] == "{" and text[-1] == "}":
-            out: dict = {}
+            if _SIMPLE_MAPPING.fullmatch(text):
+                return self.simple_mapping(text)
             scalar = self.scalar
+            out = {}
             for part in self.flow_items(text[1:-1]):
                 pair = _PAIR.fullmatch(part)
                 if pair is not None:
@@ -152,6 +179,14 @@ class _Reader:
         if text[0] == "[" and text[-1] == "]":
             return [self.plain(part, checked=True) for part in self.flow_items(text[1:-1])]
         return self.plain(text)
+
+    def simple_mapping(self, text: str) -> dict:
+        """A flow mapping ``_SIMPLE_MAPPING`` matched."""
+        scalars = map(self.scalar, map(str.strip, text[1:-1].replace(":", ",").split(",")))
+        out = dict(zip(scalars, scalars, strict=True))  # key, value, key, value...
+        if len(out) != text.count(":"):
+            raise Unusual  # a repeated key: PyYAML names it
+        return out
 
     @staticmethod
     def flow_items(inner: str) -> list[str]:

@@ -110,29 +110,37 @@ def _build(loader: Any, node: yaml.Node) -> Any:
     return mapping
 
 
-_VALUES: dict[str, Any] = {}
-"""Plain scalars read so far and their values (all immutable: strings, numbers, booleans,
-None): specs repeat the same keys and numbers thousands of times."""
+_CLAIMED_FIRST = frozenset(StrictLoader.yaml_implicit_resolvers)
+"""The first characters PyYAML's implicit resolvers look at: a plain scalar that starts
+with any other is a string, unless some resolver looks at every scalar (key None)."""
 
 
-def _plain_scalar(text: str) -> Any:
-    """A plain scalar's value, as StrictLoader resolves and constructs it."""
-    if text in _VALUES:
-        return _VALUES[text]
-    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
-    simple = _SCALARS.get(tag)
-    if simple is not None:
-        value = simple(text)
-    elif tag in _NUMBERS:
-        value = _RESOLVER.yaml_constructors[tag](_RESOLVER, yaml.ScalarNode(tag, text))
-    else:
-        raise plainyaml.Unusual
-    if len(_VALUES) >= _MAX_TAGS:
-        _VALUES.clear()
-    _VALUES[text] = value
-    return value
+class _PlainValues(dict):
+    """Plain scalars read so far and their values (all immutable: strings, numbers,
+    booleans, None): specs repeat the same keys and numbers thousands of times, and a hit
+    is one dict lookup in C."""
+
+    def __missing__(self, text: str) -> Any:
+        """A plain scalar's value, as StrictLoader resolves and constructs it."""
+        if text[:1] not in _CLAIMED_FIRST and None not in _CLAIMED_FIRST:
+            self[text] = text  # what PyYAML resolves no other way (a layer's name, mostly)
+            return text
+        tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+        simple = _SCALARS.get(tag)
+        if simple is not None:
+            value = simple(text)
+        elif tag in _NUMBERS:
+            value = _RESOLVER.yaml_constructors[tag](_RESOLVER, yaml.ScalarNode(tag, text))
+        else:
+            raise plainyaml.Unusual
+        if len(self) >= _MAX_TAGS:
+            self.clear()
+        self[text] = value
+        return value
 
 
+_plain_scalar = _PlainValues().__getitem__
+"""A plain scalar's value, as StrictLoader resolves and constructs it."""
 _RESOLVER = StrictLoader("")
 
 

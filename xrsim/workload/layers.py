@@ -10,7 +10,9 @@ Sizes are element counts; bytes follow from the hardware's word size.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from math import prod
+from operator import attrgetter
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field, StrictBool, ValidationInfo, field_validator, model_validator
 
@@ -48,7 +50,8 @@ class LoopNest:
 
 def _out_size(size: int, padding: int, window: int, stride: int) -> int:
     """Outputs along one axis; a window larger than the padded input gives none."""
-    return max(0, (size + 2 * padding - window) // stride + 1)
+    out = (size + 2 * padding - window) // stride + 1
+    return out if out > 0 else 0
 
 
 EMPTY_DESCRIPTION = ("the R x S window is larger than the padded input, so the layer has no "
@@ -60,7 +63,8 @@ def _check_window(layer: ConvLayer | PoolLayer, window: str) -> None:
     """A window larger than its padded input leaves no outputs, 0 MACs and a free layer,
     which would score perfectly: almost always a typo or a missing padding, so such a layer
     is refused unless its spec says ``empty: true`` - a flag refused on a layer that is not."""
-    if layer.out_h and layer.out_w:
+    pad = 2 * layer.padding
+    if layer.H + pad >= layer.R and layer.W + pad >= layer.S:  # an output along each axis
         if layer.empty:
             raise ValueError(f"layer '{layer.name}' says 'empty: true' but has "
                              f"{layer.out_h} x {layer.out_w} outputs")
@@ -103,23 +107,40 @@ class _Layer(BaseModel):
         """The canonical loop nest, or None for layers without MACs."""
         return None
 
+    def _check_shape(self) -> None:
+        """Refuse what the fields allow one by one but not together (one after-validator
+        per layer runs this and the size check: a model file holds hundreds of layers)."""
+
     @model_validator(mode="after")
-    def _within_exact_counts(self) -> _Layer:
+    def _checked(self) -> _Layer:
+        self._within_exact_counts()
+        self._check_shape()
+        return self
+
+    _sizes: ClassVar[attrgetter[tuple[Any, ...]]]
+    _padded: ClassVar[int]
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        sizes = [name for name, field in cls.model_fields.items()
+                 if field.annotation is int and name != "padding"]
+        if len(sizes) < 2:  # attrgetter of one name gives a number, not a tuple
+            raise TypeError(f"{cls.__name__}: a layer kind has at least two sizes")
+        cls._sizes = attrgetter(*sizes)
+        cls._padded = len(sizes)
+
+    def _within_exact_counts(self) -> None:
         # Every count is at most twice the product of the sizes, padding added to each (an
-        # output axis is at most its padded input): that cheap bound clears nearly every
-        # layer; only a layer near the limit has its counts worked out (a model file holds
-        # hundreds of layers, and this check was a third of loading one).
-        pad = 2 * getattr(self, "padding", 0)
-        bound = 2
-        for value in self.__dict__.values():
-            if type(value) is int:
-                bound *= value + pad if value else 1
+        # output axis is at most its padded input), and v + 2p <= v (1 + 2p): that cheap
+        # bound clears nearly every layer; only a layer near the limit has its counts worked
+        # out (a model file holds hundreds of layers, and this check was a third of loading one).
+        bound = 2 * prod(self._sizes(self)) * (1 + 2 * getattr(self, "padding", 0)) ** self._padded
         if bound < EXACT_LIMIT:
-            return self
+            return
         largest = max(self.macs, self.weight_elems, self.input_elems, self.output_elems, self.vector_ops)
         if largest >= EXACT_LIMIT:
             raise ValueError(f"too large: {largest:.3g} MACs or elements (the limit is 2^53)")
-        return self
 
 
 class ConvLayer(_Layer):
@@ -158,10 +179,8 @@ class ConvLayer(_Layer):
     def out_w(self) -> int:
         return _out_size(self.W, self.padding, self.S, self.stride)
 
-    @model_validator(mode="after")
-    def _filter_fits(self) -> ConvLayer:
+    def _check_shape(self) -> None:
         _check_window(self, "filter")
-        return self
 
     def loop_nest(self) -> LoopNest:
         return LoopNest(
@@ -300,10 +319,8 @@ class PoolLayer(_Layer):
     batch: PosInt = 1
     empty: StrictBool = Field(default=False, description=EMPTY_DESCRIPTION)
 
-    @model_validator(mode="after")
-    def _window_fits(self) -> PoolLayer:
+    def _check_shape(self) -> None:
         _check_window(self, "pool window")
-        return self
 
     @property
     def _stride(self) -> int:
