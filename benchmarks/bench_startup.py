@@ -7,6 +7,11 @@ CPU time inside the process for load_scenario); floors measured the same way: th
 interpreter, and the interpreter importing only xrsim's dependencies (numpy, pydantic,
 PyYAML, SimPy) with the same BLAS setting as the command.
 
+Modules load from their bytecode caches, as on any installed copy (pip compiles the
+dependencies; the first run writes xrsim's ``__pycache__``, and an untimed run comes
+first): PYTHONDONTWRITEBYTECODE, which some containers set, is cleared for the runs, or
+every one would compile xrsim's hundred modules afresh (about 40 ms more).
+
     python benchmarks/bench_startup.py           # best of 7
     python benchmarks/bench_startup.py --smoke   # CI: once, two scenarios
 """
@@ -27,11 +32,19 @@ LOAD = ("import time; from xrsim.workload import load_scenario; start = time.pro
         "load_scenario({name!r}); print(time.process_time() - start)")
 
 
-def wall_s(argv: list[str], repeat: int, *, one_blas_thread: bool = False) -> float:
-    """Best wall time of ``python argv`` in a new process (``one_blas_thread``: with the
+def environment(*, one_blas_thread: bool = False) -> dict[str, str]:
+    """This process's environment with bytecode caching on (``one_blas_thread``: and the
     BLAS setting the command line makes for itself)."""
-    threads = {var: "1" for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
-    env = dict(os.environ, **threads) if one_blas_thread else None
+    env = {var: value for var, value in os.environ.items() if var != "PYTHONDONTWRITEBYTECODE"}
+    if one_blas_thread:
+        env.update({var: "1" for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")})
+    return env
+
+
+def wall_s(argv: list[str], repeat: int, *, one_blas_thread: bool = False) -> float:
+    """Best wall time of ``python argv`` in a new process, after one untimed run."""
+    env = environment(one_blas_thread=one_blas_thread)
+    subprocess.run([sys.executable, *argv], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
     best = float("inf")
     for _ in range(repeat):
         start = time.perf_counter()
@@ -42,8 +55,9 @@ def wall_s(argv: list[str], repeat: int, *, one_blas_thread: bool = False) -> fl
 
 def load_s(name: str, repeat: int) -> float:
     """Best CPU time of load_scenario(name) in a fresh process."""
-    return min(float(subprocess.run([sys.executable, "-c", LOAD.format(name=name)], cwd=ROOT, check=True,
-                                    capture_output=True, text=True).stdout) for _ in range(repeat))
+    argv = [sys.executable, "-c", LOAD.format(name=name)]
+    return min(float(subprocess.run(argv, cwd=ROOT, env=environment(), check=True, capture_output=True,
+                                    text=True).stdout) for _ in range(repeat))
 
 
 def main() -> None:

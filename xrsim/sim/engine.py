@@ -291,7 +291,8 @@ class DefaultEngine:
         """The idle sub-accelerators in the order that breaks a placement's ties: where
         the frame already is (no migration cost), then those no waiting frame is pinned
         to, then the rest, each by index."""
-        if len(idle) == 1 or (job.sub_index is None and not any(self.pinned[i] for i in idle)):
+        if len(idle) == 1 or (job.sub_index is None and (not any(self.pinned)
+                                                         or not any(self.pinned[i] for i in idle))):
             return idle  # already in that order
         return sorted(idle, key=lambda i: (i != job.sub_index, self.pinned[i] > 0, i))
 
