@@ -160,6 +160,34 @@ def test_killed_search_resumes_to_the_same_result(tmp_path: Path) -> None:
     ok_keys_once(tmp_path / "killed")
 
 
+def test_ctrl_c_to_the_terminal_group_then_resume(tmp_path: Path) -> None:
+    """Ctrl-C signals every process of the terminal's group, the pool's workers too, which
+    sit idle while the search asks for its next batch: the search says it was interrupted
+    (status 130) and no worker prints a traceback; the same command again finishes it."""
+    spec = spec_with(trials=48, batch=4)
+    spec.update(scenarios=["ar_gaming", "vr_gaming", "ar_assistant"], duration_s=0.5)
+    path = tmp_path / "search.yaml"
+    path.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    command = [sys.executable, "-m", "xrsim.sweep", str(path), "--workers", "2", "--out", str(tmp_path / "o")]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             start_new_session=True,  # a group of its own, as a terminal's job has
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    log = tmp_path / "o" / "results.jsonl"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not (log.exists() and log.read_bytes().count(b"\n") >= 12):
+        time.sleep(0.01)
+    os.killpg(child.pid, signal.SIGINT)
+    stdout, stderr = child.communicate(timeout=120)
+    assert child.returncode == 130, stderr
+    assert "interrupted: run again to resume" in stdout
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
+    assert len(read_csv(tmp_path / "o" / "trials.csv")) < 48, "the search ended before it was interrupted"
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert len(read_csv(tmp_path / "o" / "trials.csv")) == 48
+    ok_keys_once(tmp_path / "o")
+
+
 @pytest.mark.parametrize("algorithm", ["nsga2", "tpe", "random"])
 def test_constraints_keep_infeasible_designs_off_the_front(tmp_path: Path, algorithm: str) -> None:
     spec = spec_with(algorithm=algorithm, trials=24, constraints=["total_pes <= 2048", "min(score) > 30"])

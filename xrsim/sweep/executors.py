@@ -65,10 +65,10 @@ def open_executor(kind: str, workers: int | None = None, address: str | None = N
     if kind == "process":
         count = workers or default_workers()
         method = start_method()
-        from xrsim.sweep.worker import watch_parent
+        from xrsim.sweep.worker import start_worker
 
         with ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context(method),
-                                 initializer=watch_parent, initargs=(os.getpid(),)) as pool:
+                                 initializer=start_worker, initargs=(os.getpid(),)) as pool:
             if method == "spawn":
                 from xrsim.sweep.worker import warm_up
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import signal
 import threading
 import time
 from collections.abc import Sequence
@@ -95,9 +96,17 @@ def preload(sweep: Sweep) -> None:
     _SCENARIOS.update({e.ref: e.loaded for e in sweep.scenarios if isinstance(e.loaded, Scenario)})
 
 
+def start_worker(parent_pid: int) -> None:
+    """A pool worker's initializer. Ctrl-C reaches every process of the terminal's group:
+    the sweep process answers it (its finished runs are saved, the rest cancelled), so a
+    worker ignores it, finishing its chunk instead of printing a traceback of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    watch_parent(parent_pid)
+
+
 def watch_parent(parent_pid: int) -> None:
-    """A pool worker's initializer: end this worker when the sweep process is gone (killed
-    with SIGKILL, say), instead of lingering as an orphan."""
+    """End this worker when the sweep process is gone (killed with SIGKILL, say), instead
+    of lingering as an orphan."""
 
     def watch() -> None:
         while os.getppid() == parent_pid:
