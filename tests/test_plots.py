@@ -101,6 +101,19 @@ def test_pareto_front_by_hand() -> None:
     assert [p[0] for p in pareto_front(points)] == ["a", "b", "e"]
 
 
+def test_a_front_of_many_long_names_still_lays_out(tmp_path: Path) -> None:
+    # labels wider than the figure used to collapse the constrained layout (a warning, an
+    # error in this suite) and leave the axes at nothing
+    from xrsim.plots.pareto import pareto
+
+    rows = [{"design": f"g{256 * i}-quad-WS+WS+OS+RS-dram64-peb16-gb2048-variant-{i}", "total_pes": 256 * i,
+             "score": 10.0 + 2 * i} for i in range(1, 41)]
+    figure = pareto(rows, "search")
+    figure.savefig(tmp_path / "p.png")
+    axes = figure.axes[0].get_position()
+    assert axes.width > 0.5 and axes.height > 0.5  # of the figure
+
+
 @pytest.mark.parametrize("name", ["xrbench_fig5", "xrbench_fig6", "xrbench_fig7", "pareto", "latency_cdf",
                                   "schedulers", "validation"])
 def test_each_experiment_makes_its_figure_in_one_command(name: str, tmp_path: Path) -> None:

@@ -62,8 +62,10 @@ def pareto(rows: list[dict[str, Any]], title: str | None = None, *, x: str = "to
         if i not in named:
             continue
         last = i == len(front) - 1  # the rightmost label reads leftwards, inside the axes
-        ax.annotate(name, (cost, score), textcoords="offset points", fontsize=6,
-                    xytext=(-4, 6) if last else (4, -9 if i % 2 else 6), ha="right" if last else "left")
+        label = ax.annotate(name, (cost, score), textcoords="offset points", fontsize=6,
+                            xytext=(-4, 6) if last else (4, -9 if i % 2 else 6),
+                            ha="right" if last else "left")
+        label.set_in_layout(False)  # long names must not squeeze the axes to nothing
     if x == "total_pes" and all(p[1] > 0 for p in points):
         ax.set_xscale("log", base=2)
     ax.set_xlabel(x_label or ("PEs (total)" if x == "total_pes" else x))
