@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from xrsim.cost import COST_BACKENDS, CostMemo, CostTable, get_cost_model
 from xrsim.cost.base import ignored_fields
-from xrsim.cost.dvfs import with_points
+from xrsim.cost.dvfs import check_backend, with_points
 from xrsim.errors import SpecError
 from xrsim.hardware import HardwareSystem, load_hardware
 from xrsim.hardware.physical import system_area
@@ -150,6 +150,8 @@ def simulate_resolved(system: HardwareSystem, scenario: Scenario, options: RunOp
     _check_frames(scenario, duration)
     engine.check(scenario, options.engine_options, duration)
     backend = get_cost_model(options.costs)
+    if options.mode == "default":
+        check_backend(backend, system)  # before costing: a table's missing row is not the obstacle
     table = CostTable.build(backend, system, scenario.models.values(), memo=cost_memo)
     if options.mode == "default":
         table = with_points(backend, table, scenario.models.values())  # DVFS: costs at each point

@@ -296,6 +296,9 @@ def test_mode_xrbench_refuses_a_point_other_than_nominal() -> None:
 def test_a_measured_cost_table_cannot_cost_a_point() -> None:
     with pytest.raises(SpecError, match="ignores clock_ghz"):
         simulate(_with_points(), "vr_gaming", costs="table")
+    # a design the table has no row for learns of the real obstacle first, not of the row
+    with pytest.raises(SpecError, match="ignores clock_ghz"):
+        simulate(_with_points(**{"sub_accelerators.*.num_pes": 1000}), "vr_gaming", costs="table")
 
 
 def test_the_governors_are_registered() -> None:
