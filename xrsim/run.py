@@ -154,7 +154,7 @@ def simulate_resolved(system: HardwareSystem, scenario: Scenario, options: RunOp
         check_backend(backend, system)  # before costing: a table's missing row is not the obstacle
     table = CostTable.build(backend, system, scenario.models.values(), memo=cost_memo)
     if options.mode == "default":
-        table = with_points(backend, table, scenario.models.values())  # DVFS: costs at each point
+        table = with_points(backend, table, scenario.models.values(), cost_memo)  # DVFS: costs at each point
     trace = engine.run(scenario, table, options.engine_options, seed=options.seed, duration_s=duration)
     measured = trace.measured()
     power = power_stats(trace, table)

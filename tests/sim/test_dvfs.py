@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.builders import analytical_costs, ms, scenario
-from xrsim.cost.base import CostModel, CostTable, LayerCosts, ModelCost
+from xrsim.cost.base import CostMemo, CostModel, CostTable, LayerCosts, ModelCost
 from xrsim.cost.dvfs import with_points
 from xrsim.errors import SpecError
 from xrsim.hardware import load_hardware
@@ -45,8 +45,10 @@ class ClockCosts(CostModel):
 
     def __init__(self, table: dict[str, list[tuple[float, float, float]]]) -> None:
         self.table = table
+        self.calls = 0  # models costed
 
     def model_cost(self, model: Any, sub: SubAccelerator, system: HardwareSystem) -> ModelCost:
+        self.calls += 1
         layers = self.table[model.name]
         n = len(layers)
         lat = np.array([c[0] / sub.clock_hz for c in layers])
@@ -151,6 +153,25 @@ def test_point_costs_scale_latency_by_clock_and_dynamic_energy_by_v_squared() ->
     assert half.dram_energy_j == 0.5e-3
     assert low.energy_j == pytest.approx(1e-3 * (0.5 / 0.8) ** 2 + 0.5e-3, rel=1e-12)
     assert half.layers is not None and half.layers.energy_j[0] == pytest.approx(1.0625e-3, rel=1e-12)
+
+
+def test_a_memo_keeps_point_costs_for_the_next_run() -> None:
+    """A sweep's worker passes a CostMemo: the points' costs are the same through it, and a
+    second table of the same design costs nothing new."""
+    sysm = dvfs_system()
+    scn = scenario([{"model": "m", "fps": 10}])
+    backend = ClockCosts({"m": [(2e6, 1.0, 0.5)]})
+    memo = CostMemo()
+    plain = with_points(backend, CostTable.build(backend, sysm, scn.models.values()), scn.models.values())
+    memoised = with_points(backend, CostTable.build(backend, sysm, scn.models.values(), memo=memo),
+                           scn.models.values(), memo)
+    assert len(memo) == 3  # the nominal point and the two others
+    assert [(c.latency_s, c.energy_j) for c in memoised.at_points[("m", 0)]] == \
+        [(c.latency_s, c.energy_j) for c in plain.at_points[("m", 0)]]
+    calls = backend.calls
+    again = CostTable.build(backend, sysm, scn.models.values(), memo=memo)
+    with_points(backend, again, scn.models.values(), memo)
+    assert backend.calls == calls and len(memo) == 3
 
 
 def test_a_fixed_half_clock_doubles_a_compute_bound_job_and_cuts_its_dynamic_energy_by_v_squared() -> None:

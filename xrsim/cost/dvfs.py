@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from xrsim.cost.base import CostModel, CostTable, ModelCost
+from xrsim.cost.base import CostMemo, CostModel, CostTable, ModelCost
 from xrsim.errors import SpecError
 from xrsim.hardware.physical import voltage_scale
 from xrsim.hardware.spec import HardwareSystem
@@ -45,10 +45,12 @@ def check_backend(backend: CostModel, system: HardwareSystem) -> None:
             f"ignores clock_ghz (operating_points listed on {', '.join(listed)}); use costs 'analytical'"))
 
 
-def with_points(backend: CostModel, nominal: CostTable, models: Iterable[Model]) -> CostTable:
+def with_points(backend: CostModel, nominal: CostTable, models: Iterable[Model],
+                memo: CostMemo | None = None) -> CostTable:
     """``nominal`` with ``at_points``: per (model, sub-accelerator index), the model's cost
     at each of the sub-accelerator's operating points, lowest clock first (sub-accelerators
-    without points are left out; a system without any is returned as it is)."""
+    without points are left out; a system without any is returned as it is). ``memo``
+    keeps each point's costs for the next run that needs them, as it keeps the nominal's."""
     system = nominal.system
     if not any(s.points for s in system.sub_accelerators):
         return nominal
@@ -63,9 +65,21 @@ def with_points(backend: CostModel, nominal: CostTable, models: Iterable[Model])
             if k == sub.nominal_point:
                 per_point.append([nominal.get(m.name, i) for m in models])
                 continue
-            costs = backend.model_costs(models, sub.at_point(k), system)
             factor = voltage_scale(sub, k) ** 2
+            costs = _costs_at(backend, system, i, k, models, memo)
             per_point.append([scale_dynamic(c, factor) for c in costs])
         for j, model in enumerate(models):
             out[(model.name, i)] = tuple(per_point[k][j] for k in range(len(sub.points)))
     return replace(nominal, at_points=out)
+
+
+def _costs_at(backend: CostModel, system: HardwareSystem, sub: int, point: int, models: list[Model],
+              memo: CostMemo | None) -> list[ModelCost]:
+    """The models' costs on sub-accelerator ``sub`` clocked at its point ``point``."""
+    clocked = system.sub_accelerators[sub].at_point(point)
+    if memo is None:
+        return backend.model_costs(models, clocked, system)
+    subs = system.sub_accelerators
+    one = system.model_copy(update={"sub_accelerators": (*subs[:sub], clocked, *subs[sub + 1:])})
+    costs = memo.costs(backend, one, models)  # the other sub-accelerators' are there already
+    return [costs[(model.name, sub)] for model in models]
