@@ -77,7 +77,7 @@ class RunResult:
             "area": area,
             "power": self.power.to_dict(),
             "warnings": list(self.warnings),
-            **({"dvfs": self.dvfs()} if any(s.points for s in self.system.sub_accelerators) else {}),
+            **({"dvfs": self.dvfs()} if self.system.has_points else {}),
         }
 
     def dvfs(self) -> dict:
@@ -101,6 +101,20 @@ class RunResult:
                                  "inferences": done, "busy_s": busy})
             out[sub.name] = used
         return {"governor": governor, "sub_accelerators": out}
+
+    @property
+    def busy_clock_mean_ghz(self) -> float | None:
+        """The sub-accelerators' clock averaged over the time they ran in the measured
+        window (at each execution slice's DVFS point, else the nominal clock): a DVFS
+        sweep's one-number summary of how fast its governor ran the hardware. None if
+        nothing ran."""
+        clocks = [sub.clock_ghz for sub in self.system.sub_accelerators]
+        busy = weighted = 0.0
+        for s in self.trace.measured().execution_slices():
+            busy += s.end_s - s.start_s
+            clock = s.clock_ghz if s.clock_ghz is not None else clocks[s.sub_index]
+            weighted += (s.end_s - s.start_s) * clock
+        return weighted / busy if busy > 0.0 else None
 
 
 def simulate(system: HardwareSystem | str | Path, scenario: Scenario | str | Path, *,
@@ -173,7 +187,7 @@ def _idle_governor(system: HardwareSystem, config: BaseModel | None) -> tuple[st
     """A governor other than ``fixed`` on a design that lists no operating points does
     nothing: say so, rather than let the run look like a DVFS result."""
     governor = getattr(config, "dvfs_governor", "fixed")
-    if governor == "fixed" or any(s.operating_points for s in system.sub_accelerators):
+    if governor == "fixed" or system.has_points:
         return ()
     return (f"dvfs_governor {governor} has no effect: no sub-accelerator of {system.name} lists "
             "operating_points",)

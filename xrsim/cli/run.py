@@ -59,7 +59,7 @@ def _print_run(result: RunResult) -> None:
     print(f"area {p.area_mm2:.3f} mm^2 at {result.system.technology_nm} nm; power average {avg} W, "
           f"peak {p.power_peak_w:.3f} W; energy per frame {per_frame} J (dynamic {p.dynamic_j:.4g}, "
           f"DRAM {p.dram_j:.4g}, static {p.static_j:.4g} J in all)")
-    if result.mode == "default" and any(sub.points for sub in result.system.sub_accelerators):
+    if result.mode == "default" and result.system.has_points:
         dvfs = result.dvfs()
 
         def point(u: dict) -> str:

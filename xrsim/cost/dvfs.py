@@ -52,7 +52,7 @@ def with_points(backend: CostModel, nominal: CostTable, models: Iterable[Model],
     without points are left out; a system without any is returned as it is). ``memo``
     keeps each point's costs for the next run that needs them, as it keeps the nominal's."""
     system = nominal.system
-    if not any(s.points for s in system.sub_accelerators):
+    if not system.has_points:
         return nominal
     check_backend(backend, system)
     models = list(models)

@@ -348,6 +348,11 @@ class HardwareSystem(BaseModel):
     def total_pes(self) -> int:
         return sum(s.num_pes for s in self.sub_accelerators)
 
+    @property
+    def has_points(self) -> bool:
+        """Whether any sub-accelerator lists DVFS operating points."""
+        return any(s.points for s in self.sub_accelerators)
+
     @cached_property
     def content_hash(self) -> str:
         return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:16]

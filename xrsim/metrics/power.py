@@ -112,8 +112,7 @@ def power_stats(trace: Trace, table: CostTable) -> PowerStats:
         busy[s.sub_index] += s.end_s - s.start_s
         frame_busy[(s.model, s.frame)] += s.end_s - s.start_s
     powered = [busy[i] if sub.gated else max(window, 0.0) for i, sub in enumerate(subs)]
-    dvfs = any(sub.points for sub in subs)
-    if dvfs:
+    if system.has_points:
         static = _dvfs_static_j(system, slices, busy, powered)
     else:
         static = [leak[i] * powered[i] for i in range(len(subs))]
@@ -142,7 +141,7 @@ def power_stats(trace: Trace, table: CostTable) -> PowerStats:
     return PowerStats(
         window_s=window, dynamic_j=charged - dram_j, dram_j=dram_j, static_j=static_j, energy_j=energy,
         power_avg_w=avg, power_peak_w=_peak_w(trace, slices, leak, [s.gated for s in subs],
-                                              _slice_leak_w(system) if dvfs else None),
+                                              _slice_leak_w(system) if system.has_points else None),
         energy_per_frame_j=energy / len(done) if done else None,
         inferences_per_s=rate,
         inferences_per_s_per_w=rate / avg if rate is not None and avg else None,

@@ -29,7 +29,7 @@ METRIC_COLUMNS = (
     "latency_p50_s", "latency_p90_s", "latency_p99_s", "latency_mean_s", "energy_per_frame_j",
     "energy_j", "average_power_w", "edp_j_s", "antt", "fairness", "utilisation_mean", "total_pes",
     "dynamic_energy_per_frame_j", "area_mm2", "power_avg_w", "power_peak_w", "static_energy_j",
-    "dram_energy_j", "inferences_per_s_per_w", "inferences_per_s_per_mm2",
+    "dram_energy_j", "inferences_per_s_per_w", "inferences_per_s_per_mm2", "busy_clock_mean_ghz",
 )
 SYNC_EVERY_S = 1.0
 

@@ -71,6 +71,8 @@ def metrics(result: RunResult) -> dict[str, Any]:
         "utilisation_mean": sum(utilisation.values()) / len(utilisation) if utilisation else 0.0,
         "utilisation": utilisation,
         "model_scores": {name: m.score for name, m in score.models.items()},
+        "busy_clock_mean_ghz": result.busy_clock_mean_ghz,
+        **({"dvfs": result.dvfs()["sub_accelerators"]} if result.system.has_points else {}),
         "warnings": list(result.warnings),
     }
 
