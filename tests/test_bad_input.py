@@ -98,6 +98,8 @@ def test_bad_hardware(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: 
         (GOOD_MODEL.replace("type: conv", "type: convolution"),
          ["tiny.yaml", "layers[0]", "'conv', 'gemm', 'attention_matmul', 'elementwise', 'pool'"]),
         (GOOD_MODEL.replace("H: 8", "H: 0"), ["layers[0].conv.H", "greater than or equal to 1"]),
+        (GOOD_MODEL + GOOD_MODEL.split("layers:\n")[1] + GOOD_MODEL.split("layers:\n")[1].replace("c1", "c2"),
+         ["tiny.yaml", "layers: layer names must be unique; repeated: c1"]),
     ],
 )
 def test_bad_model(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 from functools import cached_property
 
-from pydantic import BaseModel, Field, StrictFloat
+from pydantic import BaseModel, Field, StrictFloat, field_validator
 
-from xrsim.specio import SPEC_CONFIG
+from xrsim.specio import SPEC_CONFIG, repeated
 from xrsim.workload.layers import Layer
 
 
@@ -32,6 +32,16 @@ class Model(BaseModel):
     source: str | None = None
     accuracy: Accuracy | None = None
     layers: tuple[Layer, ...] = Field(min_length=1)
+
+    @field_validator("layers")
+    @classmethod
+    def _names_unique(cls, layers: tuple[Layer, ...]) -> tuple[Layer, ...]:
+        # per-layer costs, block records and `costs --layer` name layers: a repeat (a
+        # copied line, mostly) would make two layers one
+        names = [layer.name for layer in layers]
+        if len(set(names)) != len(names):
+            raise ValueError(f"layer names must be unique; repeated: {', '.join(repeated(names))}")
+        return layers
 
     @property
     def total_macs(self) -> int:
