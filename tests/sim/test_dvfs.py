@@ -306,6 +306,17 @@ def test_run_json_reports_the_points_used() -> None:
     assert "dvfs" not in simulate("xrbench-4k-A", "vr_gaming", duration_s=0.1).to_dict()
 
 
+def test_a_sweep_row_carries_the_clock_run_at_and_the_points_used() -> None:
+    from xrsim.sweep.worker import metrics
+
+    slow = metrics(simulate(_with_points(**{"sub_accelerators.*.operating_point": 0}), "vr_gaming",
+                            duration_s=0.2))  # fixed at the lowest point, 0.5 GHz, on both
+    assert slow["busy_clock_mean_ghz"] == pytest.approx(0.5, rel=1e-12)
+    assert {p["clock_ghz"] for used in slow["dvfs"].values() for p in used} == {0.5}
+    plain = metrics(simulate("xrbench-4k-A", "vr_gaming", duration_s=0.2))
+    assert plain["busy_clock_mean_ghz"] == pytest.approx(1.0, rel=1e-12) and "dvfs" not in plain
+
+
 def test_mode_xrbench_refuses_a_point_other_than_nominal() -> None:
     simulate(_with_points(), "vr_gaming", mode="xrbench")  # nominal: the reference's clock
     with pytest.raises(SpecError, match=r"operating_point.*nominal clock"):
