@@ -13,6 +13,7 @@ import yaml
 
 from xrsim import plainyaml
 from xrsim.errors import SpecError
+from xrsim.specio import _MAX_TAGS as MAX_TAGS
 from xrsim.specio import StrictLoader, _plain_scalar, load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,7 +85,7 @@ def test_comments_end_at_every_yaml_line_break() -> None:
 
 
 SCALARS = ["name", "type", "conv", "H", "K", "1", "128", "-1", "1e3", "0x1f", "1:30", "yes", "~", "null",
-           "a b", ".5", "_", "-a", "a-", "a.b", "é", "a?", "a!"]
+           "a b", ".5", "_", "-a", "a-", "a.b", "é", "a?", "a!", "c\u00a0", "\u3000", "1 \u2003"]
 INDICATORS = [":", ": ", ",", ", ", " ", "  ", "#", " #", "-", "[", "]", "{", "}", "?", "'", ".", "\t", "\r"]
 
 
@@ -102,3 +103,12 @@ def test_one_line_flow_mappings_read_as_pyyaml_reads_them() -> None:
         text = f"layers:\n  - {{{inner}}}\n  - {{name: x, H: 1}}\n"
         fast += _reads_as_pyyaml(text)
     assert fast > 1500
+
+
+def test_the_scalar_memo_stays_bounded() -> None:
+    # a sweep reads thousands of generated designs in one process: names and numbers alike
+    # must not grow the memo past its bound
+    memo = _plain_scalar.__self__
+    for i in range(MAX_TAGS + 10):
+        assert _plain_scalar(f"layer{i}") == f"layer{i}"
+        assert len(memo) <= MAX_TAGS

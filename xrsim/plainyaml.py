@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from operator import methodcaller
 from typing import Any
 
 import yaml
@@ -43,8 +44,12 @@ the spaces after it."""
 _SIMPLE_MAPPING = re.compile(rf"(?:- )?\{{ *{_SCALAR}: +{_SCALAR}(?:, *{_SCALAR}: +{_SCALAR})*\}}")
 """A one-line flow mapping of such scalars (a layer line of a model file: most of its
 text), or a sequence item that is one, matched without backtracking: its keys and values
-are then what lies between its colons and commas, stripped of spaces (the only blanks it
-can hold)."""
+are then what lies between its colons and commas, with the spaces around them cut off."""
+
+
+_strip_spaces = methodcaller("strip", " ")
+"""Spaces off both ends, and only spaces: other blanks (NBSP, ideographic space...) belong
+to a YAML scalar."""
 
 
 class Unusual(Exception):
@@ -182,7 +187,10 @@ class _Reader:
 
     def simple_mapping(self, text: str) -> dict:
         """A flow mapping ``_SIMPLE_MAPPING`` matched."""
-        scalars = map(self.scalar, map(str.strip, text[1:-1].replace(":", ",").split(",")))
+        # ASCII text holds no blank but spaces here (tabs and other breaks are Unusual), so
+        # str.strip, four times faster, cuts exactly the spaces
+        strip = str.strip if text.isascii() else _strip_spaces
+        scalars = map(self.scalar, map(strip, text[1:-1].replace(":", ",").split(",")))
         out = dict(zip(scalars, scalars, strict=True))  # key, value, key, value...
         if len(out) != text.count(":"):
             raise Unusual  # a repeated key: PyYAML names it

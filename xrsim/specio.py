@@ -122,21 +122,23 @@ class _PlainValues(dict):
 
     def __missing__(self, text: str) -> Any:
         """A plain scalar's value, as StrictLoader resolves and constructs it."""
-        if text[:1] not in _CLAIMED_FIRST and None not in _CLAIMED_FIRST:
-            self[text] = text  # what PyYAML resolves no other way (a layer's name, mostly)
-            return text
-        tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
-        simple = _SCALARS.get(tag)
-        if simple is not None:
-            value = simple(text)
-        elif tag in _NUMBERS:
-            value = _RESOLVER.yaml_constructors[tag](_RESOLVER, yaml.ScalarNode(tag, text))
-        else:
-            raise plainyaml.Unusual
+        value = self._value(text)
         if len(self) >= _MAX_TAGS:
             self.clear()
         self[text] = value
         return value
+
+    @staticmethod
+    def _value(text: str) -> Any:
+        if text[:1] not in _CLAIMED_FIRST and None not in _CLAIMED_FIRST:
+            return text  # what PyYAML resolves no other way (a layer's name, mostly)
+        tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+        simple = _SCALARS.get(tag)
+        if simple is not None:
+            return simple(text)
+        if tag in _NUMBERS:
+            return _RESOLVER.yaml_constructors[tag](_RESOLVER, yaml.ScalarNode(tag, text))
+        raise plainyaml.Unusual
 
 
 _plain_scalar = _PlainValues().__getitem__
