@@ -194,6 +194,17 @@ def test_recurrent_layers_are_gemms_per_time_step(tmp_path: Path, op: str, gates
     assert result.macs == dirs * seq * batch * gates * hidden * (inp + hidden)
 
 
+def test_layer_names_stay_unique_when_a_node_is_named_like_another_nodes_step(tmp_path: Path) -> None:
+    seq, batch, inp, hidden = 2, 1, 4, 4
+    nodes = [helper.make_node("LSTM", ["x", "W", "R"], ["y"], hidden_size=hidden, name="rnn"),
+             helper.make_node("Relu", ["y"], ["z"], name="rnn.t0.gates"),
+             helper.make_node("Relu", ["z"], ["u"], name="rnn.t0.gates")]
+    model = graph_model(nodes, [value("x", [seq, batch, inp])], [value("u", [seq, 1, batch, hidden])],
+                        [weight("W", [1, 4 * hidden, inp]), weight("R", [1, 4 * hidden, hidden])])
+    assert [layer.name for layer in imported(tmp_path, model).model.layers] == [
+        "rnn.t0.gemm", "rnn.t0.gates", "rnn.t1.gemm", "rnn.t1.gates", "rnn.t0.gates_2", "rnn.t0.gates_3"]
+
+
 def test_unsupported_operators_are_named_and_counted(tmp_path: Path) -> None:
     nodes = [helper.make_node("Relu", ["x"], ["r"]),
              helper.make_node("Hardmax", ["r"], ["h"]),

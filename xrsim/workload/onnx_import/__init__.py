@@ -97,7 +97,7 @@ def import_onnx(path: Path, name: str | None = None, inputs: Mapping[str, tuple[
             weights.update(node.input[1:] if node.op_type == "BatchNormalization" else ())
             continue
         try:
-            layers.extend(translate(graph, node, _layer_name(node, index, names)))
+            produced = translate(graph, node, node.name or f"{node.op_type.lower()}_{index}")
         except Unsupported as exc:
             unsupported[exc.label] += 1
             continue
@@ -106,6 +106,9 @@ def import_onnx(path: Path, name: str | None = None, inputs: Mapping[str, tuple[
                 raise
             unsupported[f"{node.op_type} (shape unknown)"] += 1
             continue
+        for layer in produced:  # unique among all layers: a node's name may be another's step
+            layer["name"] = _unique(layer["name"], names)
+        layers.extend(produced)
         if node.op_type not in NOT_WEIGHTS:
             weights.update(i for i in node.input if i)
     if unsupported and not allow_unsupported:
@@ -137,8 +140,8 @@ def _folds(graph: Graph, node: Any) -> bool:
             and graph.readers.get(source, 0) == 1 and source not in graph.outputs)
 
 
-def _layer_name(node: Any, index: int, taken: set[str]) -> str:
-    base = node.name or f"{node.op_type.lower()}_{index}"
+def _unique(base: str, taken: set[str]) -> str:
+    """``base``, or ``base_2``, ``base_3``... the first not ``taken`` (which it joins)."""
     name, n = base, 1
     while name in taken:
         n += 1
