@@ -531,6 +531,31 @@ def test_workers_end_with_a_killed_sweep(tmp_path: Path) -> None:
     assert alive == []
 
 
+def test_ctrl_c_stops_long_runs_at_once(tmp_path: Path) -> None:
+    """Ctrl-C to the terminal's group while two workers run hour-long simulations (and more
+    wait queued to them): the sweep ends within seconds, says it was interrupted, exits 130,
+    and no process prints a traceback."""
+    spec = write(tmp_path / "s.yaml", "designs: [xrbench-4k-A, xrbench-4k-B]\n"
+                                      "scenarios: [vr_gaming, ar_gaming]\nduration_s: 8000.0\n")
+    proc = subprocess.Popen([sys.executable, "-m", "xrsim.sweep", str(spec), "--out", str(tmp_path / "o"),
+                             "--workers", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True,  # a group of its own, as a terminal's job has
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(children(proc.pid)) < 2:
+        time.sleep(0.05)
+    time.sleep(1.0)  # the workers are inside their runs
+    os.killpg(proc.pid, signal.SIGINT)
+    try:
+        stdout, stderr = proc.communicate(timeout=5)  # a run alone takes about ten seconds
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, stderr
+    assert "interrupted: run again to resume; 4 runs: 0 done" in stdout
+    assert "Traceback" not in stdout + stderr
+
+
 def test_command_line_mistakes_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     spec = write(tmp_path / "s.yaml", "designs: [xrbench-4k-A]\nscenarios: [vr_gaming]\n")
     for argv, needle in ([[str(spec), "--workers", "abc"], "argument --workers: invalid int value: 'abc'"],

@@ -98,11 +98,24 @@ def preload(sweep: Sweep) -> None:
     _SCENARIOS.update({e.ref: e.loaded for e in sweep.scenarios if isinstance(e.loaded, Scenario)})
 
 
+_busy = False
+_interrupted = False
+
+
+def _on_interrupt(signum: int, frame: object) -> None:
+    """Ctrl-C reaches every process of the terminal's group, and the sweep process answers
+    it (its finished runs saved, the rest cancelled): a worker stops the chunk it runs, and
+    every chunk already queued to it, without a traceback - one idle between a search's
+    batches would otherwise print its own from the pool's queue."""
+    global _interrupted
+    _interrupted = True
+    if _busy:
+        raise KeyboardInterrupt
+
+
 def start_worker(parent_pid: int) -> None:
-    """A pool worker's initializer. Ctrl-C reaches every process of the terminal's group:
-    the sweep process answers it (its finished runs are saved, the rest cancelled), so a
-    worker ignores it, finishing its chunk instead of printing a traceback of its own."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    """A pool worker's initializer."""
+    signal.signal(signal.SIGINT, _on_interrupt)
     watch_parent(parent_pid)
 
 
@@ -123,4 +136,11 @@ def warm_up() -> None:
 
 
 def run_chunk(points: Sequence[RunPoint]) -> list[dict[str, Any]]:
-    return [run_point(p) for p in points]
+    global _busy
+    _busy = True
+    try:
+        if _interrupted:  # a chunk queued before Ctrl-C: its results would be thrown away
+            raise KeyboardInterrupt
+        return [run_point(p) for p in points]
+    finally:
+        _busy = False
