@@ -47,10 +47,15 @@ class RunResult:
     than a model's period."""
 
     @cached_property
+    def measured(self) -> Trace:
+        """The trace's measured window (after the warm-up), cut once for every figure."""
+        return self.trace.measured()
+
+    @cached_property
     def stats(self) -> RunStats:
         """The run's statistics (docs/metrics.md), computed when first asked for: a search
         that reads only scores does not pay for them."""
-        return run_stats(self.trace.measured())
+        return run_stats(self.measured)
 
     def to_dict(self) -> dict:
         score = self.score.to_dict()
@@ -85,7 +90,7 @@ class RunResult:
         used in the measured window: inferences that completed at it (their last block's
         point) and busy time at it."""
         governor = getattr(self.config, "dvfs_governor", None)
-        measured = self.trace.measured()
+        measured = self.measured
         out: dict[str, list[dict]] = {}
         for i, sub in enumerate(self.system.sub_accelerators):
             if not sub.points:
@@ -110,7 +115,7 @@ class RunResult:
         nothing ran."""
         clocks = [sub.clock_ghz for sub in self.system.sub_accelerators]
         busy = weighted = 0.0
-        for s in self.trace.measured().execution_slices():
+        for s in self.measured.execution_slices():
             busy += s.end_s - s.start_s
             clock = s.clock_ghz if s.clock_ghz is not None else clocks[s.sub_index]
             weighted += (s.end_s - s.start_s) * clock
